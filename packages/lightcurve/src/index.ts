@@ -1,0 +1,1 @@
+export type { LightCurve } from './types.ts';
