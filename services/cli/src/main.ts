@@ -1,0 +1,45 @@
+import type { Command } from './command.ts';
+import { UsageError } from './command.ts';
+
+/** Subcommands with a one-line summary each; the module commands/<name>.ts implements each one. */
+const COMMANDS: Record<string, string> = {
+  classify: 'classify alert files, folders or archives and write classifications',
+  simulate: 'write a seeded simulated ZTF night as Avro alert files, with a truth table',
+  features: 'compute feature tables from labeled light curves, for training',
+};
+
+function printHelp(): void {
+  const lines = Object.entries(COMMANDS).map(([name, summary]) => `  ${name.padEnd(10)} ${summary}`);
+  process.stdout.write(`usage: lightbridge <command> [options]\n\ncommands:\n${lines.join('\n')}\n\n` +
+    `Run "lightbridge <command> --help" for the options of one command.\n`);
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === '--help' || name === '-h') {
+    printHelp();
+    return name === undefined ? 2 : 0;
+  }
+  if (!(name in COMMANDS)) {
+    process.stderr.write(`lightbridge: unknown command "${name}"\n`);
+    printHelp();
+    return 2;
+  }
+
+  const module = (await import(`./commands/${name}.ts`)) as { command: Command };
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(module.command.usage);
+    return 0;
+  }
+  try {
+    return await module.command.run(args);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`lightbridge ${name}: ${error.message}\n\n${module.command.usage}`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));
