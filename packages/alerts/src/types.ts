@@ -93,4 +93,9 @@ export interface Alert {
   forcedPhotometry: ForcedPhotometry[];
   context: AlertContext;
   cutouts: Cutouts;
+  /**
+   * History points left out because they were unusable (for example a NaN magnitude or an
+   * unknown filter), one message each. The alert itself is still valid.
+   */
+  warnings: string[];
 }
