@@ -79,7 +79,7 @@ async function* readArchive(path: string, maxBytes: number): AsyncGenerator<Aler
   const file = createReadStream(path);
   const compressed = path.endsWith('.gz') || path.endsWith('.tgz');
   const input = compressed ? file.pipe(createGunzip()) : file;
-  input.on('error', (error) => extract.destroy(error));
+  input.on('error', (error: Error) => extract.destroy(error));
   input.pipe(extract);
 
   try {
@@ -102,9 +102,9 @@ async function* readArchive(path: string, maxBytes: number): AsyncGenerator<Aler
   }
 }
 
-async function collect(stream: AsyncIterable<Buffer>): Promise<Buffer> {
+async function collect(stream: AsyncIterable<unknown>): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk);
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
 }
 
