@@ -1,0 +1,1 @@
+export { componentLogger, rootLogger, setRootLogger, type Logger } from './logger.ts';
