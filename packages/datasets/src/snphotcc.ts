@@ -1,0 +1,161 @@
+import { join } from 'node:path';
+
+import type { Detection, ForcedPhotometry, NonDetection } from '@lightbridge/alerts';
+
+import { DatasetFormatError, parseFiniteNumber, readCsv } from './csv.ts';
+import { groupByObject, type ObjectRows } from './grouped.ts';
+import {
+  buildLightCurve,
+  fluxErrorToMagnitudeError,
+  microjanskyToMagnitude,
+  MICROJANSKY_ZERO_POINT,
+  zeroPointToMicrojanskyScale,
+  type CollectedPhotometry,
+} from './photometry.ts';
+import { emptyReadStats, type DatasetReader, type LabeledLightCurve, type ReadStats } from './types.ts';
+
+/** Class groups of the SNPhotCC simulation; it has no superluminous or other transients. */
+export const SNPHOTCC_CLASSES = ['Ia', 'II', 'Ibc'] as const;
+
+/** SNANA FLUXCAL has AB zero point 27.5: mag = 27.5 − 2.5 log10(FLUXCAL). */
+export const FLUXCAL_ZERO_POINT = 27.5;
+
+/**
+ * Signal-to-noise ratio |flux| / fluxErr at or above which an observation counts as a detection,
+ * matching the 5σ threshold of difference-imaging alert streams.
+ */
+export const DETECTION_SNR = 5;
+
+const PHOTOMETRY_FILE = 'photometry.csv.gz';
+const METADATA_FILE = 'metadata.csv';
+const PHOTOMETRY_COLUMNS = ['snid', 'mjd', 'band', 'fluxcal', 'fluxcalerr'] as const;
+const [ID, MJD, BAND, FLUX, FLUX_ERR] = [0, 1, 2, 3, 4];
+const BANDS = ['g', 'r', 'i', 'z'];
+
+/** SNANA true types grouped into SNPHOTCC_CLASSES. */
+const CLASS_OF_TYPE: Record<string, string> = {
+  Ia: 'Ia',
+  II: 'II',
+  IIn: 'II',
+  IIL: 'II',
+  IIP: 'II',
+  Ib: 'Ibc',
+  Ic: 'Ibc',
+  Ibc: 'Ibc',
+};
+
+const FLUXCAL_TO_MICROJANSKY = zeroPointToMicrojanskyScale(FLUXCAL_ZERO_POINT);
+
+interface SnphotccObject {
+  label: string;
+  /** `spectroscopic_train` (the challenge's labeled sample) or `photometric_test`. */
+  sample: string;
+}
+
+/**
+ * Reader of the SNPhotCC DES simulation (post-challenge release with true types): forced
+ * photometry in g, r, i, z for every object. Every observation goes to forcedPhotometry; those at
+ * |flux| / fluxErr ≥ DETECTION_SNR also become detections (negative ones with isDiffPos false),
+ * the rest become non-detections with a 5σ limiting magnitude, so the light curves look like
+ * what an alert stream delivers. `subset` is the challenge sample, because the true types of the
+ * photometric sample are simulation truth that a photometric survey would not have.
+ */
+export const snphotccDataset: DatasetReader = {
+  name: 'snphotcc',
+  survey: 'des',
+  bands: BANDS,
+  classes: SNPHOTCC_CLASSES,
+  files: [PHOTOMETRY_FILE, METADATA_FILE],
+  read: readSnphotcc,
+};
+
+async function* readSnphotcc(dir: string, stats: ReadStats = emptyReadStats()): AsyncGenerator<LabeledLightCurve> {
+  const objects = await readSnphotccMetadata(join(dir, METADATA_FILE));
+  const path = join(dir, PHOTOMETRY_FILE);
+
+  for await (const object of groupByObject(readCsv(path, PHOTOMETRY_COLUMNS), ID, path)) {
+    const metadata = objects.get(object.objectId);
+    if (metadata === undefined) {
+      throw new DatasetFormatError(`${path}: object ${object.objectId} has photometry but no row in ${METADATA_FILE}`);
+    }
+
+    const { lightCurve, dropped } = buildLightCurve('des', object.objectId, collectObservations(object, path));
+
+    stats.rows += object.rows.length;
+    stats.objects += 1;
+    stats.duplicatesDropped += dropped.forcedPhotometry;
+    yield { lightCurve, label: metadata.label, subset: metadata.sample };
+  }
+}
+
+/** Reads snid → class and sample from metadata.csv. */
+export async function readSnphotccMetadata(path: string): Promise<Map<string, SnphotccObject>> {
+  const objects = new Map<string, SnphotccObject>();
+
+  for await (const { line, values } of readCsv(path, ['snid', 'true_type', 'sample'])) {
+    const [objectId, trueType, sample] = values.map((value) => value.trim());
+    const label = CLASS_OF_TYPE[trueType];
+    if (label === undefined) {
+      throw new DatasetFormatError(
+        `${path}:${line}: true_type "${trueType}" of ${objectId} is not one of ${Object.keys(CLASS_OF_TYPE).join(', ')}`,
+      );
+    }
+    if (objects.has(objectId)) {
+      throw new DatasetFormatError(`${path}:${line}: object ${objectId} is listed twice`);
+    }
+    objects.set(objectId, { label, sample });
+  }
+  return objects;
+}
+
+function collectObservations(object: ObjectRows, path: string): CollectedPhotometry {
+  const photometry: CollectedPhotometry = { detections: [], nonDetections: [], forcedPhotometry: [] };
+
+  object.rows.forEach(({ line, values }, index) => {
+    const band = values[BAND].trim();
+    if (!BANDS.includes(band)) {
+      throw new DatasetFormatError(`${path}:${line}: band "${band}" is not one of ${BANDS.join(', ')}`);
+    }
+    const mjd = parseFiniteNumber(values[MJD], path, line, 'mjd');
+    const flux = parseFiniteNumber(values[FLUX], path, line, 'fluxcal') * FLUXCAL_TO_MICROJANSKY;
+    const fluxErr = parseFiniteNumber(values[FLUX_ERR], path, line, 'fluxcalerr') * FLUXCAL_TO_MICROJANSKY;
+    if (!(fluxErr > 0)) {
+      throw new DatasetFormatError(`${path}:${line}: fluxcalerr "${values[FLUX_ERR]}" is not positive`);
+    }
+
+    const forced: ForcedPhotometry = { mjd, band, flux, fluxErr };
+    photometry.forcedPhotometry.push(forced);
+
+    if (Math.abs(flux) >= DETECTION_SNR * fluxErr) {
+      photometry.detections.push(simulatedDetection(object.objectId, index, forced));
+    } else {
+      photometry.nonDetections.push(limitOf(forced));
+    }
+  });
+  return photometry;
+}
+
+function simulatedDetection(objectId: string, index: number, point: ForcedPhotometry): Detection {
+  return {
+    // The simulation has no detection ids, so the id is the object id and the row's position.
+    sourceId: `${objectId}_${index}`,
+    mjd: point.mjd,
+    band: point.band,
+    flux: point.flux,
+    fluxErr: point.fluxErr,
+    mag: microjanskyToMagnitude(point.flux),
+    magErr: fluxErrorToMagnitudeError(point.flux, point.fluxErr),
+    isDiffPos: point.flux > 0,
+    rb: Number.NaN,
+    drb: Number.NaN,
+  };
+}
+
+/** A below-threshold observation as an upper limit: the magnitude of DETECTION_SNR × fluxErr. */
+function limitOf(point: ForcedPhotometry): NonDetection {
+  return {
+    mjd: point.mjd,
+    band: point.band,
+    limitingMag: MICROJANSKY_ZERO_POINT - 2.5 * Math.log10(DETECTION_SNR * point.fluxErr),
+  };
+}
