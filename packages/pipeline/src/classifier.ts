@@ -1,0 +1,150 @@
+import type { Alert } from '@lightbridge/alerts';
+import type { FeatureSet } from '@lightbridge/features';
+import { DEFAULT_GATE_CONFIG, evaluateGate, type GateConfig, type QualityFlag } from '@lightbridge/gate';
+import { type LightCurveStore, mergeAlert } from '@lightbridge/lightcurve';
+import type { Model } from '@lightbridge/model';
+import type { ClassificationRecord } from './record.ts';
+
+/** An alert merged into its light curve, with features and quality flags, waiting for the model. */
+export interface PreparedAlert {
+  alert: Alert;
+  features: Float64Array;
+  flags: QualityFlag[];
+  /** False when the gate kept the alert from the model. */
+  score: boolean;
+  nDetections: number;
+  nNonDetections: number;
+  nForcedPhotometry: number;
+}
+
+export interface ClassifierOptions {
+  store: LightCurveStore;
+  featureSet: FeatureSet;
+  model: Model;
+  gate?: GateConfig;
+}
+
+/**
+ * The steps shared by `classify` (files) and `serve` (Kafka): merge the alert into its light
+ * curve, compute features as of the alert's time, apply the quality gate, score in batches.
+ */
+export class AlertClassifier {
+  private readonly store: LightCurveStore;
+  private readonly featureSet: FeatureSet;
+  private readonly gate: GateConfig;
+  private model: Model;
+
+  constructor(options: ClassifierOptions) {
+    this.store = options.store;
+    this.featureSet = options.featureSet;
+    this.model = options.model;
+    this.gate = options.gate ?? DEFAULT_GATE_CONFIG;
+  }
+
+  get modelVersion(): string {
+    return this.model.manifest.modelVersion;
+  }
+
+  /**
+   * Merges the alert into the stored light curve and computes its features and flags. Only
+   * points up to the alert's time count, so an alert that arrives late, or a second run over the
+   * same store, gets the features it would have had in order.
+   */
+  prepare(alert: Alert): PreparedAlert {
+    const lightCurve = mergeAlert(this.store.get(alert.survey, alert.objectId), alert);
+    this.store.put(lightCurve);
+
+    const untilMjd = alert.mjd;
+    const nDetections = countUntil(lightCurve.detections, untilMjd);
+    const gate = evaluateGate(alert.context, nDetections, this.gate);
+    return {
+      alert,
+      features: this.featureSet.extract(lightCurve, alert.context, untilMjd),
+      flags: gate.flags,
+      score: gate.score,
+      nDetections,
+      nNonDetections: countUntil(lightCurve.nonDetections, untilMjd),
+      nForcedPhotometry: countUntil(lightCurve.forcedPhotometry, untilMjd),
+    };
+  }
+
+  /** Scores the prepared alerts that passed the gate in one model call and builds every record. */
+  async classify(batch: readonly PreparedAlert[]): Promise<ClassificationRecord[]> {
+    const model = this.model;
+    const scored = batch.filter((prepared) => prepared.score);
+    const probabilities = await model.score(scored.map((prepared) => prepared.features));
+
+    const byAlert = new Map<PreparedAlert, Float32Array>();
+    scored.forEach((prepared, i) => byAlert.set(prepared, probabilities[i]!));
+    return batch.map((prepared) => this.toRecord(prepared, model, byAlert.get(prepared)));
+  }
+
+  /** Replaces the model for later batches; a batch already in classify keeps the model it started with. */
+  replaceModel(model: Model): void {
+    this.model = model;
+  }
+
+  private toRecord(prepared: PreparedAlert, model: Model, row: Float32Array | undefined): ClassificationRecord {
+    const { alert } = prepared;
+    const probabilities = row === undefined ? null : probabilityMap(model.manifest.classes, row);
+    return {
+      objectId: alert.objectId,
+      candid: alert.candid,
+      survey: alert.survey,
+      schemaVersion: alert.schemaVersion,
+      alertMjd: alert.mjd,
+      modelVersion: row === undefined ? null : model.manifest.modelVersion,
+      featureVersion: this.featureSet.version,
+      probabilities,
+      predictedClass: probabilities === null ? null : argMax(probabilities),
+      flags: prepared.flags,
+      features: featureMap(this.featureSet.names, prepared.features),
+      nDetections: prepared.nDetections,
+      nNonDetections: prepared.nNonDetections,
+      nForcedPhotometry: prepared.nForcedPhotometry,
+      warnings: alert.warnings,
+    };
+  }
+}
+
+/** Counts the points of a time-sorted list with mjd <= untilMjd. */
+function countUntil(points: readonly { mjd: number }[], untilMjd: number): number {
+  let count = 0;
+  while (count < points.length && points[count]!.mjd <= untilMjd) count += 1;
+  return count;
+}
+
+/**
+ * Rounds float32 model output to double and renormalises so the probabilities sum to 1 in
+ * double precision (the float32 sum can be off by about 1e-7).
+ */
+function probabilityMap(classes: readonly string[], row: Float32Array): Record<string, number> {
+  let total = 0;
+  for (const value of row) total += value;
+  const map: Record<string, number> = {};
+  classes.forEach((name, i) => {
+    map[name] = row[i]! / total;
+  });
+  return map;
+}
+
+function argMax(probabilities: Record<string, number>): string {
+  let best = '';
+  let bestValue = -Infinity;
+  for (const [name, value] of Object.entries(probabilities)) {
+    if (value > bestValue) {
+      best = name;
+      bestValue = value;
+    }
+  }
+  return best;
+}
+
+function featureMap(names: readonly string[], values: Float64Array): Record<string, number> {
+  const map: Record<string, number> = {};
+  names.forEach((name, i) => {
+    map[name] = values[i]!;
+  });
+  return map;
+}
+
