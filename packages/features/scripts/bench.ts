@@ -13,18 +13,19 @@ import { BazinFitter, type BazinResult, ZTF_FEATURES } from '../src/index.ts';
 const POINTS_PER_BAND = 30;
 const MEASURE_SECONDS = 2;
 
-/** Deterministic uniform numbers in [0, 1) (mulberry32), so every run measures the same input. */
+/**
+ * Returns a deterministic source of uniform numbers in [0, 1), a 32-bit linear congruential
+ * generator with the Numerical Recipes constants, so every run measures the same input.
+ */
 function uniformSource(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let x = state;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 4294967296;
   };
 }
 
+/** Returns a source of standard normal numbers by the Box–Muller transform. */
 function gaussianSource(uniform: () => number): () => number {
   return () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
 }
@@ -58,7 +59,7 @@ function buildLightCurve(): LightCurve {
   return { survey: 'bench', objectId: 'BENCH1', detections, nonDetections: [], forcedPhotometry: [], alertIds: [] };
 }
 
-/** Calls `work` repeatedly for about MEASURE_SECONDS after a warm-up; returns calls per second. */
+/** Calls `work` repeatedly for about MEASURE_SECONDS after a warm-up and returns the calls per second. */
 function measure(work: () => void): number {
   for (let i = 0; i < 2000; i++) {
     work();

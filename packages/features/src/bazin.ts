@@ -17,10 +17,10 @@ const RISE = 3;
 const FALL = 4;
 const P = 5;
 
-/** Fewest points that a fit accepts; with fewer the result is NaN. */
+/** Minimum number of points for a fit; with fewer, the features are NaN. */
 export const BAZIN_MIN_POINTS = 4;
 
-/** Fewest points with which B is fitted; with fewer, B stays at 0 (a difference flux's baseline). */
+/** Minimum number of points for fitting B; with fewer, B stays at 0, the baseline of a difference flux. */
 const BAZIN_MIN_POINTS_FREE_BASELINE = 6;
 
 /** Starting (τ_rise, τ_fall) pairs in days; each start places the model's peak at the brightest point. */

@@ -233,14 +233,14 @@ export function buildDefinitions(bands: readonly string[]): {
       name: `colour_at_peak_${blue}_${red}`,
       unit: 'mag',
       description:
-        `${blue} magnitude minus ${red} magnitude at the time of the ${red}-band peak, using the positive-flux ` +
+        `The ${blue}-band magnitude minus the ${red}-band magnitude at the time of the ${red}-band peak, using the positive-flux ` +
         `${blue}-band detection nearest in time within 3 days; NaN otherwise.`,
     });
     definitions.push({
       name: `colour_last_${blue}_${red}`,
       unit: 'mag',
       description:
-        `${blue} magnitude minus ${red} magnitude at the last positive-flux detection in either band, using the other ` +
+        `The ${blue}-band magnitude minus the ${red}-band magnitude at the last positive-flux detection in either band, using the other ` +
         'band\'s positive-flux detection nearest in time within 3 days; NaN otherwise.',
     });
   }

@@ -39,7 +39,7 @@ export interface FeatureSet {
   readonly names: readonly string[];
   /**
    * Computes every feature from the points with mjd <= untilMjd. Writes into `out` when given
-   * (length names.length), else allocates. Missing values are NaN, never 0; counts are 0 when
+   * (length names.length), else allocates. Missing values are NaN, never 0. Counts are 0 when
    * nothing was seen.
    */
   extract(lightCurve: LightCurve, context: AlertContext | undefined, untilMjd: number, out?: Float64Array): Float64Array;
@@ -135,6 +135,7 @@ class LightCurveFeatures implements FeatureSet {
   /**
    * Splits the detections with mjd <= untilMjd into the bands of the set. Points in other bands,
    * and points with a non-finite flux or a flux error that is not positive, are ignored.
+   * TODO: use forced photometry for the flux before the first detection once the store fills it.
    */
   private collectDetections(lightCurve: LightCurve, untilMjd: number): void {
     for (const points of this.points) {
@@ -286,10 +287,10 @@ class LightCurveFeatures implements FeatureSet {
   }
 
   /**
-   * Returns Stetson J = mean over pairs of sign(δ_i δ_j) · sqrt(|δ_i δ_j|). Points of different bands
-   * within one hour are paired first (each with the next unpaired such point in time); the
-   * remaining points of each band are then paired in time order (1st with 2nd, 3rd with 4th, …).
-   * δ uses the band's own weighted mean, so bands of different brightness can be paired.
+   * Returns Stetson J = mean over pairs of sign(δ_i δ_j) · sqrt(|δ_i δ_j|). First, each point is
+   * paired with the next unpaired point of another band within one hour. Then the remaining points
+   * of each band are paired in time order: 1st with 2nd, 3rd with 4th, and so on. δ uses the band's
+   * own weighted mean, so bands of different brightness can be paired.
    */
   private stetsonJ(): number {
     const total = this.mergedCount;
@@ -384,7 +385,10 @@ function colourAtRedPeak(blue: BandPoints, red: BandPoints): number {
   return fluxToMag(blue.flux[partner]) - fluxToMag(red.flux[peak]);
 }
 
-/** The anchor is the latest positive-flux detection of either band; on equal times the red one. */
+/**
+ * Returns the colour at the latest positive-flux detection of either band, the red one on equal
+ * times, using the other band's nearest positive-flux detection within the colour window.
+ */
 function colourAtLastEpoch(blue: BandPoints, red: BandPoints): number {
   const lastBlue = lastPositive(blue);
   const lastRed = lastPositive(red);

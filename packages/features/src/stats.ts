@@ -203,7 +203,11 @@ export function magnitudeSlope(time: Float64Array, flux: Float64Array, from: num
   return sxy / sxx;
 }
 
-/** Returns the largest |Δmag/Δt| between consecutive positive-flux points at distinct times, or NaN. */
+/**
+ * Returns the largest |Δmag/Δt| between consecutive positive-flux points at distinct times, or NaN.
+ * NOTE: points minutes apart (repeated exposures) dominate this value with noise. On the BTS
+ * light curves the 95th percentile is above 100 mag/d, so a model should treat it as noisy.
+ */
 export function maxMagnitudeSlope(time: Float64Array, flux: Float64Array, n: number): number {
   let best = NaN;
   let previous = -1;

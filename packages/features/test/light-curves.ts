@@ -59,3 +59,12 @@ export function bazinFlux(t: number, amplitude: number, baseline: number, t0: nu
 export function abMag(flux: number): number {
   return 23.9 - 2.5 * Math.log10(flux);
 }
+
+/** Returns the value of the named feature, failing loudly on an unknown name. */
+export function feature(names: readonly string[], values: Float64Array, name: string): number {
+  const index = names.indexOf(name);
+  if (index < 0) {
+    throw new Error(`unknown feature ${name}`);
+  }
+  return values[index];
+}
