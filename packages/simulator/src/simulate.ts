@@ -51,7 +51,7 @@ export interface SimulationSummary {
   truth: TruthRow[];
 }
 
-const MAX_OBJECTS = 100_000;
+export const MAX_SIMULATED_OBJECTS = 100_000;
 const OBJECTS_PER_FIELD = 20;
 /** ZTF field ids of the primary and secondary grids. */
 const FIELD_ID_RANGE = { min: 1, max: 1895 };
@@ -67,7 +67,8 @@ export async function simulateNight(options: SimulateOptions): Promise<Simulatio
   const nightMjd = validateOptions(options);
   const codec = options.codec ?? 'null';
 
-  const fields = simulateFields(options.seed, Math.ceil(options.objects / OBJECTS_PER_FIELD), nightMjd);
+  const fieldCount = Math.min(Math.ceil(options.objects / OBJECTS_PER_FIELD), FIELD_ID_RANGE.max - FIELD_ID_RANGE.min + 1);
+  const fields = simulateFields(options.seed, fieldCount, nightMjd);
   const objects = simulateObjects(options.seed, options.objects, fields, nightMjd);
   const packetsByObject = objects.map((object, index) => buildAlertPackets(streamRandom(options.seed, 'packets', index), object, nightMjd));
 
@@ -89,8 +90,8 @@ function validateOptions(options: SimulateOptions): number {
   if (!Number.isInteger(options.seed) || options.seed < 0 || options.seed > 0xffffffff) {
     throw new RangeError(`seed ${options.seed} is invalid; use an integer from 0 to 4294967295`);
   }
-  if (!Number.isInteger(options.objects) || options.objects < 1 || options.objects > MAX_OBJECTS) {
-    throw new RangeError(`objects ${options.objects} is invalid; use an integer from 1 to ${MAX_OBJECTS}`);
+  if (!Number.isInteger(options.objects) || options.objects < 1 || options.objects > MAX_SIMULATED_OBJECTS) {
+    throw new RangeError(`objects ${options.objects} is invalid; use an integer from 1 to ${MAX_SIMULATED_OBJECTS}`);
   }
   if (options.codec !== undefined && !['null', 'deflate', 'snappy'].includes(options.codec)) {
     throw new RangeError(`codec "${options.codec}" is invalid; use null, deflate or snappy`);
