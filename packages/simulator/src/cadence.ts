@@ -27,20 +27,20 @@ export interface SimulatedField {
 export const SIMULATED_HISTORY_DAYS = 50;
 const NID_EPOCH_MJD = 57754;
 
-/** Night-time part of a UTC day at Palomar, as MJD fractions: about 03:00 to 13:00 UTC. */
+/** Start of a visit as a fraction of the UTC day: 0.12 to 0.40 is about 03:00 to 09:40 UTC, night at Palomar. */
 const FIRST_EXPOSURE_FRACTION = { min: 0.12, max: 0.4 };
 const REVISIT_GAP_DAYS = { min: 0.02, max: 0.1 };
 const EXTRA_VISIT_PROBABILITY = 0.3;
 const LIMITING_MAG = { mean: 20.5, sigma: 0.3, min: 19.3, max: 21.5 };
-/** Zero points seen in public ZTF alerts: about 26.3 in g and 26.2 in r. */
+/** Zero points close to those of the public ZTF alerts we inspected: about 26.3 in g and 26.2 in r. */
 const ZERO_POINT = { 1: 26.3, 2: 26.2 } as const;
 
 /**
  * Simulates the exposures of one field from SIMULATED_HISTORY_DAYS before the night up to the
- * night: the field is visited every 1 to 3 nights and always on the night itself, each visit
+ * night. The field is visited every 1 to 3 nights, and always on the night itself. Each visit
  * takes a g and an r exposure 0.02–0.1 day apart, and some visits add a third exposure.
- * `takenTimes` holds exposure times already used by other fields in units of 1e-5 day, the
- * resolution of the ZTF pid, so that no two exposures share a pid.
+ * `takenTimes` contains the exposure times already used by other fields, in units of 1e-5 day
+ * (the resolution of the ZTF pid), so that no two exposures share a pid.
  */
 export function simulateField(random: SeededRandom, fieldId: number, nightMjd: number, takenTimes: Set<number>): SimulatedField {
   const visitNights: number[] = [];
@@ -96,16 +96,16 @@ function clamp(value: number, min: number, max: number): number {
 }
 
 /**
- * ZTF processing id of the image of one readout channel, in the layout seen in public alerts:
- * night id, then the MJD day fraction in units of 1e-5 day, then the two-digit readout channel,
- * then "15" (its meaning is not documented; every public pid seen ends in it).
+ * Builds the ZTF processing id of one readout channel's image in the layout of public alerts.
+ * The digits are the night id, the MJD day fraction in units of 1e-5 day, the two-digit readout
+ * channel, and then "15". The public pids we inspected all end in 15, whose meaning is not documented.
  */
 export function processingId(exposure: Exposure, rcid: number): bigint {
   const dayFraction = Math.floor(exposure.mjd * 1e5) - Math.floor(exposure.mjd) * 1e5;
   return BigInt(exposure.nid) * 1_000_000_000n + BigInt(dayFraction) * 10_000n + BigInt(rcid) * 100n + 15n;
 }
 
-/** Julian Date of an MJD. */
+/** Converts an MJD to a Julian Date. */
 export function julianDate(mjd: number): number {
   return mjd + 2_400_000.5;
 }

@@ -21,9 +21,11 @@ export interface TransientParameters {
 }
 
 /**
- * Parameters from the ZTF Bright Transient Survey (BTS) catalogue, an export of February 2021,
- * over its 2,168 classified objects that have ZTF light curves from the ANTARES broker: medians of the catalogue's `rise`, `fade` (days from half maximum to peak and back, which add up
- * to its `duration`) and `peakabs` per class, with widths from the 16th and 84th percentiles.
+ * Parameters from the ZTF Bright Transient Survey (BTS) catalogue, an export of February 2021.
+ * They were computed once over 2,168 of its classified objects that have ZTF light curves from
+ * the ANTARES broker. Rise, fade and peak magnitude are per-class medians of the catalogue's
+ * `rise`, `fade` and `peakabs`, with widths from the 16th and 84th percentiles. Rise and fade
+ * are days from half maximum to peak and back, and they add up to the catalogue's `duration`.
  * The colours are medians of g − r over same-night g and r pairs of those light curves, binned by
  * days from the catalogue peak.
  * NOTE: the catalogue times are treated as rest-frame and stretched by (1 + z). That is exact
@@ -86,7 +88,7 @@ export const TDE_SHARE_OF_OTHER = 9 / 22;
 /**
  * Expected share of each class among simulated objects. The transient shares are the catalogue's
  * class fractions (Ia 73.3%, II 18.2%, Ibc 5.8%, SLSN 1.4%, other 1.3%) scaled to 80% of the
- * objects; the impostor shares are a choice of this simulator, not a measured rate.
+ * objects. The impostor shares are a choice of this simulator, not a measured rate.
  */
 export const CLASS_FRACTIONS: Record<SimulatedClass, number> = {
   Ia: 0.8 * 0.7329,

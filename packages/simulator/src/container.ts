@@ -11,7 +11,7 @@ const SYNC_SIZE = 16;
 /**
  * Encodes one record as an Avro Object Container File with a caller-given sync marker, so that
  * the same record and marker always give the same bytes (encodeContainer in @lightbridge/alerts
- * draws a random marker). The header holds the schema JSON and the codec, in that order.
+ * draws a random marker). The header contains the schema JSON and the codec, in that order.
  */
 export function encodeDeterministicContainer(type: AvroType, schemaJson: string, record: unknown, codec: SimulatorCodec, sync: Buffer): Buffer {
   if (sync.length !== SYNC_SIZE) {

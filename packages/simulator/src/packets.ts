@@ -34,9 +34,9 @@ const DRB_VERSION = 'd6_m7';
 const PIXEL_SCALE_ARCSEC = 1.01;
 
 /**
- * Builds one alert for each detection during the night: `candidate` is that detection and
- * `prv_candidates` holds the object's detections and non-detections of the 30 days before it,
- * so several alerts of one object carry growing histories.
+ * Builds one alert for each detection during the night. Its `candidate` is that detection, and
+ * its `prv_candidates` contain the object's detections and non-detections of the 30 days before
+ * it, so several alerts of one object carry growing histories.
  */
 export function buildAlertPackets(random: SeededRandom, object: ObservedObject, nightMjd: number): AlertPacket[] {
   const reference = drawReferenceImage(random, object);
@@ -155,7 +155,7 @@ function buildCandidate(random: SeededRandom, object: ObservedObject, index: num
   };
 }
 
-/** The object's observations in the 30 days before observation `index`, oldest first; null when there are none. */
+/** Lists the object's observations in the 30 days before observation `index`, oldest first, or returns null when there are none. */
 function buildHistory(object: ObservedObject, index: number): Record<string, unknown>[] | null {
   const currentMjd = object.observations[index]!.exposure.mjd;
   const history: Record<string, unknown>[] = [];
@@ -210,7 +210,7 @@ function buildBlankStamp(): Buffer {
   return gzipSync(Buffer.concat([header, data]));
 }
 
-/** A cutout named as in ZTF alerts, with the blank stamp as its image. */
+/** Names a cutout as ZTF alerts do and gives it the blank stamp as its image. */
 function placeholderCutout(fileName: string): { fileName: string; stampData: Buffer } {
   return { fileName, stampData: BLANK_STAMP };
 }

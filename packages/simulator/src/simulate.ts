@@ -60,8 +60,8 @@ const WRITE_BATCH = 64;
 
 /**
  * Simulates one night of ZTF alerts and writes them as Avro files, one alert per file, with a
- * truth table. Throws RangeError for invalid options and Error when `outDir/alerts` already holds
- * files, so that alerts of different runs never mix.
+ * truth table. Throws RangeError for invalid options, and Error when `outDir/alerts` already
+ * contains files, so that alerts of different runs never mix.
  */
 export async function simulateNight(options: SimulateOptions): Promise<SimulationSummary> {
   const nightMjd = validateOptions(options);

@@ -5,7 +5,7 @@ import { redshiftForDistanceModulus } from './cosmology.ts';
 import { crossingU, fitBazinToHalfMaximum, relativeFlux } from './lightcurve-model.ts';
 import type { SeededRandom } from './random.ts';
 
-/** What the catalogues around a position contain: Pan-STARRS1, the reference image, the MPC. */
+/** Catalogue context of a position: its Pan-STARRS1, reference-image and Minor Planet Center neighbours. */
 export interface SourceContext {
   /** Star/galaxy score of the nearest Pan-STARRS1 source, 0 galaxy … 1 star. */
   sgscore1: number;
@@ -65,7 +65,8 @@ export function magnitudeToMicrojansky(mag: number): number {
  * NOTE: there is no K-correction, so the redshift only sets distance and time dilation.
  */
 export function simulateTransient(random: SeededRandom, transientClass: TransientClass, field: SimulatedField, nightMjd: number): SimulatedSource {
-  const kind = transientClass === 'other' ? (random.chance(TDE_SHARE_OF_OTHER) ? 'TDE' : 'nova') : transientClass;
+  let kind: keyof typeof TRANSIENT_PARAMETERS = transientClass === 'other' ? 'nova' : transientClass;
+  if (transientClass === 'other' && random.chance(TDE_SHARE_OF_OTHER)) kind = 'TDE';
   const parameters = TRANSIENT_PARAMETERS[kind];
 
   const absoluteMag = random.normal(parameters.peakAbsMag.median, parameters.peakAbsMag.sigma);
@@ -195,8 +196,8 @@ function simulateBogus(random: SeededRandom, field: SimulatedField, nightMjd: nu
 }
 
 /**
- * A pulsating star: brightness varies sinusoidally in magnitude around its reference magnitude,
- * so the difference flux is positive when brighter than the reference and negative when fainter.
+ * Simulates a pulsating star whose magnitude varies sinusoidally around its reference magnitude.
+ * Its difference flux is positive when it is brighter than the reference and negative when fainter.
  */
 function simulateVariableStar(random: SeededRandom, field: SimulatedField, nightMjd: number): SimulatedSource {
   const referenceMag = random.uniform(14.5, 18);
@@ -254,7 +255,7 @@ function simulateAsteroid(random: SeededRandom, field: SimulatedField, nightMjd:
   };
 }
 
-/** A transient on a galaxy: the nearest Pan-STARRS1 source is the host, a few arcsec away at most. */
+/** Draws the context of a transient in a galaxy, whose nearest Pan-STARRS1 source is the host, at most 4 arcsec away. */
 function hostGalaxyContext(random: SeededRandom): SourceContext {
   const offsetArcsec = Math.exp(random.uniform(Math.log(0.2), Math.log(4)));
   return {
@@ -269,7 +270,7 @@ function hostGalaxyContext(random: SeededRandom): SourceContext {
   };
 }
 
-/** A position within the field's 7 × 7 degree footprint. */
+/** Draws a position within the field's 7 × 7 degree footprint. */
 function positionInField(random: SeededRandom, field: SimulatedField): { ra: number; dec: number } {
   const dec = clamp(field.decCentre + random.uniform(-3.5, 3.5), -89.9, 89.9);
   const ra = field.raCentre + random.uniform(-3.5, 3.5) / Math.cos((dec * Math.PI) / 180);

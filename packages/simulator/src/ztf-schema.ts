@@ -1,13 +1,13 @@
 /**
- * A ZTF alert schema, version 4.02 in field names, types and nullability, written for the
- * simulator. It holds the subset of candidate fields the simulator fills (all fields that the
- * ZTF schema declares non-nullable are here). Named types are defined on first use and referred
- * to by full name afterwards, as Avro requires.
+ * ZTF alert schema written for the simulator, following version 4.02 in field names, types and
+ * nullability. It contains the candidate fields that the simulator fills, which include every
+ * field that the ZTF schema declares non-nullable. Named types are defined on first use and
+ * referred to by full name afterwards, as Avro requires.
  */
 
 type AvroField = { name: string; type: unknown; default?: null; doc?: string };
 
-/** A nullable field: union with null first and a null default, the ZTF convention. */
+/** Declares a nullable field as ZTF does: a union with null first and a null default. */
 function optional(name: string, type: string, doc?: string): AvroField {
   return doc === undefined ? { name, type: ['null', type], default: null } : { name, type: ['null', type], default: null, doc };
 }
@@ -87,8 +87,8 @@ const prvCandidateFields: AvroField[] = [
   optional('rb', 'float'),
   optional('magzpsci', 'float'),
   required('rbversion', 'string'),
-  // The ZTF 4.02 prv_candidate has no drb; it is added here, nullable, so that consumers of the
-  // simulator can read the score of past detections too.
+  // The ZTF 4.02 prv_candidate has no drb. It is added here as a nullable field so that
+  // consumers can read the score of past detections too.
   optional('drb', 'float'),
 ];
 
