@@ -1,0 +1,192 @@
+"""Training of the alert classifier: split, LightGBM fit, ONNX export, parity check, manifest."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import lightgbm
+import numpy as np
+
+from lightbridge_trainer.export import (
+    INPUT_NAME,
+    check_parity,
+    float32_exact_booster,
+    onnx_probabilities,
+    probabilities_output,
+    to_onnx,
+)
+from lightbridge_trainer.metrics import classification_metrics
+from lightbridge_trainer.split import balanced_weights, grouped_holdout
+from lightbridge_trainer.table import FeatureTable, model_feature_names
+
+MODEL_FILE = "model.onnx"
+MANIFEST_FILE = "manifest.json"
+
+# Training methods by name. Only source-only exists: train on the labeled survey data as it is.
+# Domain-adaptation methods, which also see unlabeled target-survey rows, are meant to join here.
+METHODS = ("source-only",)
+
+# Share of features set to NaN in the extra copy of each held-out row that the parity check
+# runs, so that the missing-value branches of most trees are exercised.
+NAN_PROBE_FEATURE_SHARE = 0.3
+
+
+@dataclass(frozen=True)
+class TrainingConfig:
+    """Settings of one training run; all of them are recorded in the manifest."""
+
+    method: str = "source-only"
+    survey: str = "ztf"
+    seed: int = 0
+    test_fraction: float = 0.2
+    n_estimators: int = 60
+    num_leaves: int = 11
+    learning_rate: float = 0.1
+    min_child_samples: int = 20
+    subsample: float = 0.8
+    colsample_bytree: float = 0.8
+    reg_lambda: float = 1.0
+
+
+def train(table: FeatureTable, out_dir: Path, config: TrainingConfig, regenerate: str) -> dict:
+    """Train on `table`, write model.onnx and manifest.json into `out_dir`, and return the manifest.
+
+    Raises ValueError on an unknown method or a class missing from the training rows, and
+    OnnxParityError when the exported model does not reproduce LightGBM's probabilities.
+    """
+    if config.method not in METHODS:
+        raise ValueError(f"method {config.method!r} is not one of {', '.join(METHODS)}")
+    classes = _classes_of(table)
+    features, excluded = model_feature_names(table)
+
+    train_rows, test_rows = grouped_holdout(table.labels, table.object_ids, config.test_fraction, config.seed)
+    _require_every_class(table.labels[train_rows], classes)
+
+    x = table.columns(features).astype(np.float32)
+    y = np.array([classes.index(label) for label in table.labels])
+    model = _fit(x[train_rows], y[train_rows], balanced_weights(table.labels[train_rows], classes), config)
+
+    version = out_dir.name
+    proto = to_onnx(
+        float32_exact_booster(model),
+        len(features),
+        {
+            "modelVersion": version,
+            "featureVersion": table.sidecar["featureVersion"],
+            "features": ",".join(features),
+            "classes": ",".join(classes),
+        },
+    )
+    parity = check_parity(model, proto, _parity_rows(x[test_rows], config.seed))
+    probabilities = onnx_probabilities(proto, x[test_rows])
+
+    manifest = {
+        "modelVersion": version,
+        "createdAt": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "survey": config.survey,
+        "method": config.method,
+        "featureVersion": table.sidecar["featureVersion"],
+        "features": features,
+        "excludedFeatures": excluded,
+        "classes": classes,
+        "onnx": {"file": MODEL_FILE, "input": INPUT_NAME, "probabilities": probabilities_output(proto)},
+        "trainingData": {
+            "dataset": table.sidecar["dataset"],
+            "table": table.path.name,
+            "sha256": table.sha256,
+            "objects": table.objects,
+            "rows": table.rows,
+            "inputs": table.sidecar.get("inputs", []),
+            "epochs": table.sidecar.get("epochs"),
+        },
+        "split": {
+            "kind": "grouped by object, stratified by class",
+            "testFraction": config.test_fraction,
+            "seed": config.seed,
+            "trainObjects": int(len(np.unique(table.object_ids[train_rows]))),
+            "trainRows": int(len(train_rows)),
+        },
+        "training": {**asdict(config), "library": f"lightgbm {lightgbm.__version__}", "classWeights": "balanced"},
+        "metrics": {
+            "heldOut": classification_metrics(
+                table.labels[test_rows], probabilities, classes, table.object_ids[test_rows]
+            ),
+            "heldOutLastEpoch": _last_epoch_metrics(table, test_rows, probabilities, classes),
+        },
+        "onnxParity": parity,
+        "regenerate": regenerate,
+    }
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / MODEL_FILE).write_bytes(proto.SerializeToString())
+    (out_dir / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2) + "\n")
+    return manifest
+
+
+def _classes_of(table: FeatureTable) -> list[str]:
+    classes = list(table.sidecar.get("classes") or sorted(set(table.labels)))
+    unknown = sorted(set(table.labels) - set(classes))
+    if unknown:
+        raise ValueError(f"{table.path}: labels {unknown} are not in the sidecar's classes {classes}")
+    return classes
+
+
+def _require_every_class(labels: np.ndarray, classes: list[str]) -> None:
+    missing = [name for name in classes if not np.any(labels == name)]
+    if missing:
+        raise ValueError(
+            f"classes {missing} have no training rows after the split; add objects of those classes "
+            "or lower --test-fraction"
+        )
+
+
+def _fit(x: np.ndarray, y: np.ndarray, weights: np.ndarray, config: TrainingConfig) -> lightgbm.LGBMClassifier:
+    model = lightgbm.LGBMClassifier(
+        objective="multiclass",
+        n_estimators=config.n_estimators,
+        num_leaves=config.num_leaves,
+        learning_rate=config.learning_rate,
+        min_child_samples=config.min_child_samples,
+        subsample=config.subsample,
+        subsample_freq=1,
+        colsample_bytree=config.colsample_bytree,
+        reg_lambda=config.reg_lambda,
+        random_state=config.seed,
+        # One thread and deterministic mode make a rerun on the same table give the same trees.
+        n_jobs=1,
+        deterministic=True,
+        force_row_wise=True,
+        verbose=-1,
+    )
+    model.fit(x, y, sample_weight=weights)
+    return model
+
+
+def _parity_rows(held_out: np.ndarray, seed: int) -> np.ndarray:
+    """Return the held-out rows plus a copy of each with a random share of features set to NaN."""
+    random = np.random.default_rng(seed)
+    blanked = held_out.copy()
+    blanked[random.random(blanked.shape) < NAN_PROBE_FEATURE_SHARE] = np.nan
+    return np.vstack([held_out, blanked])
+
+
+def _last_epoch_metrics(
+    table: FeatureTable, test_rows: np.ndarray, probabilities: np.ndarray, classes: list[str]
+) -> dict:
+    """Metrics on each held-out object's last epoch only, i.e. on whole light curves."""
+    ids = table.object_ids[test_rows]
+    mjd = table.epoch_mjd[test_rows]
+    last: dict[str, int] = {}
+    for i, object_id in enumerate(ids):
+        if object_id not in last or mjd[i] > mjd[last[object_id]]:
+            last[object_id] = i
+    keep = np.array(sorted(last.values()), dtype=np.int64)
+    return classification_metrics(table.labels[test_rows][keep], probabilities[keep], classes, ids[keep])
+
+
+def log(message: str) -> None:
+    print(f"lightbridge-trainer: {message}", file=sys.stderr)
