@@ -60,8 +60,8 @@ export function magnitudeToMicrojansky(mag: number): number {
 }
 
 /**
- * Simulates a supernova-like transient of one class, exploding within the 40 days before the
- * night, at a redshift that puts its apparent peak between 17 and 21 mag.
+ * Simulates a supernova-like transient of one class, with its onset within the 40 days before
+ * the night (longer for slow risers) and a redshift that puts its apparent peak at 17 to 21 mag.
  * NOTE: there is no K-correction, so the redshift only sets distance and time dilation.
  */
 export function simulateTransient(random: SeededRandom, transientClass: TransientClass, field: SimulatedField, nightMjd: number): SimulatedSource {
@@ -90,7 +90,7 @@ export function simulateTransient(random: SeededRandom, transientClass: Transien
     return Math.min(reddened, Math.max(parameters.colourMax, parameters.colourAtPeak)) + colourOffset;
   };
 
-  const peakMjd = drawPeakTime(random, nightMjd, peakMag, onsetToPeakDays, (mjd, peak) => rMagAt(mjd, peak), (mjd, peak) => colourAt(mjd, peak));
+  const peakMjd = drawPeakTime(random, nightMjd, peakMag, onsetToPeakDays, rMagAt, colourAt);
 
   return {
     class: transientClass,
