@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fetch the Kafka broker and its runtime classpath into deploy/kafka/lib/ with Maven.
-# Idempotent: a second run finds every jar in lib/ and returns at once.
+# Idempotent: a second run finds the stamp of the first in lib/ and returns at once.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

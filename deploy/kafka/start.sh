@@ -15,7 +15,7 @@ usage: start.sh [--port N] [--controller-port N] [--data DIR] [--timeout SECONDS
   --controller-port N  KRaft controller port on 127.0.0.1, default port + 1
   --data DIR           log.dirs folder, kept by stop.sh and reused on the next start;
                        default: a temporary folder that stop.sh deletes
-  --timeout SECONDS    how long to wait for the broker to answer, default 120
+  --timeout SECONDS    how long to wait for the broker to respond, default 120
   --config KEY=VALUE   extra server.properties line, repeatable; overrides the defaults
 
 Environment: JAVA_HOME (Java 17 or newer), KAFKA_HEAP_OPTS (default -Xms128m -Xmx512m).
@@ -85,12 +85,12 @@ if [[ -f "$pid_file" ]] && kill -0 "$(cat "$pid_file")" 2>/dev/null; then
   exit 1
 fi
 
-port_answers() {
+port_open() {
   (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
 for p in "$port" "$controller_port"; do
-  if port_answers "$p"; then
+  if port_open "$p"; then
     echo "start.sh: port $p on 127.0.0.1 is already in use; pick others with --port and --controller-port" >&2
     exit 1
   fi
@@ -184,7 +184,7 @@ else
   fi
 fi
 
-# KAFKA_HEAP_OPTS is split into words on purpose: it holds several JVM flags.
+# KAFKA_HEAP_OPTS is split into words on purpose because it contains several JVM flags.
 # shellcheck disable=SC2086
 nohup "$java_bin" ${KAFKA_HEAP_OPTS:--Xms128m -Xmx512m} \
   -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Djava.awt.headless=true "${log4j_opts[@]}" \
@@ -200,12 +200,12 @@ fail_start() {
   exit 1
 }
 
-# --- Wait until the broker answers a Kafka request -------------------------------------
+# --- Wait until the broker responds to a Kafka request ---------------------------------
 
 deadline=$(( $(date +%s) + timeout_s ))
 
 # Cheap TCP check first, so the slower Kafka probe below starts only once.
-until port_answers "$port"; do
+until port_open "$port"; do
   if ! kill -0 "$broker_pid" 2>/dev/null; then
     fail_start "the broker (pid $broker_pid) exited during startup"
   fi
@@ -215,8 +215,8 @@ until port_answers "$port"; do
   sleep 0.2
 done
 
-# ClusterTool sends a DescribeCluster request, which only a broker that has joined
-# its KRaft quorum answers. The Admin client retries until its API timeout.
+# ClusterTool sends a DescribeCluster request, which a broker serves only after it has
+# joined its KRaft quorum. The Admin client retries until its API timeout.
 remaining_ms=$(( (deadline - $(date +%s)) * 1000 ))
 if [[ $remaining_ms -lt 5000 ]]; then
   remaining_ms=5000
@@ -226,7 +226,7 @@ printf 'default.api.timeout.ms=%s\nrequest.timeout.ms=5000\n' "$remaining_ms" >"
 if ! probe_output="$("$java_bin" "${log4j_opts[@]}" -Dkafka.log.level=warn -Xmx128m -cp "$classpath" org.apache.kafka.tools.ClusterTool \
     cluster-id --bootstrap-server "127.0.0.1:$port" --command-config "$state_dir/probe.properties" 2>&1)"; then
   echo "$probe_output" >>"$log_file"
-  fail_start "the broker on 127.0.0.1:$port did not answer a DescribeCluster request within $timeout_s s"
+  fail_start "the broker on 127.0.0.1:$port did not respond to a DescribeCluster request within $timeout_s s"
 fi
 
 elapsed_ms=$(( ($(date +%s%N) - started_at) / 1000000 ))
