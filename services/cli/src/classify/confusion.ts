@@ -23,6 +23,8 @@ export function confusionTable(classificationsPath: string, truth: readonly Trut
   const counts = new Map<string, Map<string, number>>();
   const columns = new Set<string>();
   for (const row of truth) {
+    // Objects that never rose above the detection limit on the night produced no alert.
+    if (row.alerts === 0) continue;
     const record = lastByObject.get(row.objectId);
     const outcome = record === undefined ? 'no output' : outcomeOf(record);
     columns.add(outcome);
