@@ -26,7 +26,7 @@ export async function* readCsv(path: string, columns: readonly string[]): AsyncG
   const file = createReadStream(path);
   const input = path.endsWith('.gz') ? file.pipe(createGunzip()) : file;
   if (input !== file) {
-    // pipe() does not forward the source's errors, so a missing file would otherwise hang.
+    // pipe() does not forward the file stream's errors (a missing file, say) to the gunzip stream.
     file.on('error', (error) => input.destroy(error));
   }
   const lines = createInterface({ input, crlfDelay: Infinity });

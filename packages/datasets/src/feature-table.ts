@@ -14,16 +14,16 @@ export const EARLY_DETECTION_COUNTS: readonly number[] = [2, 3, 5, 10];
 /** The first columns of a feature table, before the feature names. */
 export const ID_COLUMNS = ['object_id', 'label', 'epoch_mjd', 'n_points'] as const;
 
-/** How the table writes a missing value; Python's float() and numpy read it back as NaN. */
+/** Text written for a missing value, which Python's float() and numpy read back as NaN. */
 export const NAN_TEXT = 'nan';
 
 /**
  * Chooses the 1-based detection counts k at which an object with `detectionCount` detections
- * contributes a row, at most `epochs` of them, in increasing order:
- * the counts in EARLY_DETECTION_COUNTS below detectionCount (at most epochs − 1 of them), then the
- * last detection. When epochs exceeds EARLY_DETECTION_COUNTS.length + 1, the remaining counts are
- * drawn without replacement from the counts between the last early one and the last detection,
- * seeded by `seed` and the object id so that each object's draw does not depend on file order.
+ * contributes a row, at most `epochs` of them, in increasing order. These are the counts in
+ * EARLY_DETECTION_COUNTS below detectionCount (at most epochs − 1 of them) and the last detection.
+ * When epochs exceeds EARLY_DETECTION_COUNTS.length + 1, the remaining counts are drawn without
+ * replacement from the counts between the last early one and the last detection. The draw is
+ * seeded by `seed` and the object id, so it does not depend on file order.
  */
 export function chooseDetectionCounts(detectionCount: number, epochs: number, seed: number, objectId: string): number[] {
   if (detectionCount < 1 || epochs < 1) {
@@ -51,7 +51,7 @@ export function chooseDetectionCounts(detectionCount: number, epochs: number, se
   return [...counts].sort((a, b) => a - b);
 }
 
-/** The CSV header line (without line break): ID_COLUMNS, then the feature names in order. */
+/** Builds the CSV header line (without line break): ID_COLUMNS, then the feature names in order. */
 export function featureTableHeader(featureNames: readonly string[]): string {
   return [...ID_COLUMNS, ...featureNames].map(csvField).join(',');
 }
@@ -115,7 +115,7 @@ function csvField(text: string): string {
   return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
-/** Mulberry32 generator seeded with the FNV-1a hash of `key`; returns values in [0, 1). */
+/** Creates a Mulberry32 generator, seeded with the FNV-1a hash of `key`, that returns values in [0, 1). */
 function seededRandom(key: string): () => number {
   let state = 0x811c9dc5;
   for (let i = 0; i < key.length; i += 1) {

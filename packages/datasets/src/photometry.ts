@@ -16,7 +16,7 @@ export function magnitudeErrorToFluxError(flux: number, magErr: number): number 
   return Math.abs(flux) * magErr * LN10_OVER_2_5;
 }
 
-/** AB magnitude of |flux| in µJy; NaN for a zero flux. */
+/** AB magnitude of |flux| in µJy, or NaN for a zero flux. */
 export function microjanskyToMagnitude(flux: number): number {
   return flux === 0 ? Number.NaN : MICROJANSKY_ZERO_POINT - 2.5 * Math.log10(Math.abs(flux));
 }
@@ -41,7 +41,7 @@ interface Timed {
  * the first at the same MJD and band. Returns the number dropped.
  */
 export function sortAndDeduplicate<T extends Timed>(points: T[]): number {
-  points.sort((a, b) => a.mjd - b.mjd || (a.band < b.band ? -1 : a.band > b.band ? 1 : 0));
+  points.sort((a, b) => a.mjd - b.mjd || compareText(a.band, b.band));
 
   let kept = 0;
   for (const point of points) {
@@ -55,6 +55,13 @@ export function sortAndDeduplicate<T extends Timed>(points: T[]): number {
   const dropped = points.length - kept;
   points.length = kept;
   return dropped;
+}
+
+function compareText(a: string, b: string): number {
+  if (a === b) {
+    return 0;
+  }
+  return a < b ? -1 : 1;
 }
 
 /** The parts of a light curve a table reader collects, in file order. */

@@ -14,7 +14,7 @@ import {
 } from './photometry.ts';
 import { emptyReadStats, type DatasetReader, type LabeledLightCurve, type ReadStats } from './types.ts';
 
-/** Class groups of the SNPhotCC simulation; it has no superluminous or other transients. */
+/** Class groups of the SNPhotCC simulation, which has no superluminous or other transients. */
 export const SNPHOTCC_CLASSES = ['Ia', 'II', 'Ibc'] as const;
 
 /** SNANA FLUXCAL has AB zero point 27.5: mag = 27.5 − 2.5 log10(FLUXCAL). */
@@ -45,6 +45,9 @@ const CLASS_OF_TYPE: Record<string, string> = {
 };
 
 const FLUXCAL_TO_MICROJANSKY = zeroPointToMicrojanskyScale(FLUXCAL_ZERO_POINT);
+
+/** SNANA writes FLUXCAL = FLUXCALERR = -9 for an epoch without a measurement. */
+const MISSING_FLUXCAL = -9;
 
 interface SnphotccObject {
   label: string;
@@ -79,9 +82,11 @@ async function* readSnphotcc(dir: string, stats: ReadStats = emptyReadStats()): 
       throw new DatasetFormatError(`${path}: object ${object.objectId} has photometry but no row in ${METADATA_FILE}`);
     }
 
-    const { lightCurve, dropped } = buildLightCurve('des', object.objectId, collectObservations(object, path));
+    const { photometry, skipped } = collectObservations(object, path);
+    const { lightCurve, dropped } = buildLightCurve('des', object.objectId, photometry);
 
     stats.rows += object.rows.length;
+    stats.rowsSkipped += skipped;
     stats.objects += 1;
     stats.duplicatesDropped += dropped.forcedPhotometry;
     yield { lightCurve, label: metadata.label, subset: metadata.sample };
@@ -108,8 +113,10 @@ export async function readSnphotccMetadata(path: string): Promise<Map<string, Sn
   return objects;
 }
 
-function collectObservations(object: ObjectRows, path: string): CollectedPhotometry {
+/** Sorts an object's rows into detections, non-detections and forced photometry, skipping rows without a measurement. */
+function collectObservations(object: ObjectRows, path: string): { photometry: CollectedPhotometry; skipped: number } {
   const photometry: CollectedPhotometry = { detections: [], nonDetections: [], forcedPhotometry: [] };
+  let skipped = 0;
 
   object.rows.forEach(({ line, values }, index) => {
     const band = values[BAND].trim();
@@ -117,10 +124,16 @@ function collectObservations(object: ObjectRows, path: string): CollectedPhotome
       throw new DatasetFormatError(`${path}:${line}: band "${band}" is not one of ${BANDS.join(', ')}`);
     }
     const mjd = parseFiniteNumber(values[MJD], path, line, 'mjd');
-    const flux = parseFiniteNumber(values[FLUX], path, line, 'fluxcal') * FLUXCAL_TO_MICROJANSKY;
-    const fluxErr = parseFiniteNumber(values[FLUX_ERR], path, line, 'fluxcalerr') * FLUXCAL_TO_MICROJANSKY;
+    const fluxCal = parseFiniteNumber(values[FLUX], path, line, 'fluxcal');
+    const fluxCalErr = parseFiniteNumber(values[FLUX_ERR], path, line, 'fluxcalerr');
+    if (fluxCal === MISSING_FLUXCAL && fluxCalErr === MISSING_FLUXCAL) {
+      skipped += 1;
+      return;
+    }
+    const flux = fluxCal * FLUXCAL_TO_MICROJANSKY;
+    const fluxErr = fluxCalErr * FLUXCAL_TO_MICROJANSKY;
     if (!(fluxErr > 0)) {
-      throw new DatasetFormatError(`${path}:${line}: fluxcalerr "${values[FLUX_ERR]}" is not positive`);
+      throw new DatasetFormatError(`${path}:${line}: fluxcalerr "${values[FLUX_ERR]}" is not positive; fix or drop the row`);
     }
 
     const forced: ForcedPhotometry = { mjd, band, flux, fluxErr };
@@ -132,7 +145,7 @@ function collectObservations(object: ObjectRows, path: string): CollectedPhotome
       photometry.nonDetections.push(limitOf(forced));
     }
   });
-  return photometry;
+  return { photometry, skipped };
 }
 
 function simulatedDetection(objectId: string, index: number, point: ForcedPhotometry): Detection {
@@ -151,7 +164,7 @@ function simulatedDetection(objectId: string, index: number, point: ForcedPhotom
   };
 }
 
-/** A below-threshold observation as an upper limit: the magnitude of DETECTION_SNR × fluxErr. */
+/** Converts a below-threshold observation to an upper limit at the magnitude of DETECTION_SNR × fluxErr. */
 function limitOf(point: ForcedPhotometry): NonDetection {
   return {
     mjd: point.mjd,

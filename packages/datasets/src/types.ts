@@ -20,6 +20,8 @@ export interface ReadStats {
   objects: number;
   /** Rows dropped because the object already had a point at the same MJD and band. */
   duplicatesDropped: number;
+  /** Rows skipped because they hold no measurement (the data set's sentinel for a missing value). */
+  rowsSkipped: number;
 }
 
 /** A reader of one labeled light-curve data set laid out as a folder of tables. */
@@ -42,5 +44,5 @@ export interface DatasetReader {
 }
 
 export function emptyReadStats(): ReadStats {
-  return { rows: 0, objects: 0, duplicatesDropped: 0 };
+  return { rows: 0, objects: 0, duplicatesDropped: 0, rowsSkipped: 0 };
 }

@@ -162,7 +162,7 @@ function parseInteger(text: string | undefined, name: string, fallback: number, 
   return value;
 }
 
-/** ZTF tables use the service's ZTF feature set, so the model sees the same feature list as the live path. */
+/** Returns ZTF_FEATURES for ZTF tables, the set the live service computes, so training and scoring share one feature list. */
 function featureSetFor(reader: DatasetReader): FeatureSet {
   return reader.survey === 'ztf' ? ZTF_FEATURES : createFeatureSet(reader.bands);
 }
