@@ -6,9 +6,9 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { BTS_CLASSES, btsDataset, emptyReadStats, type LabeledLightCurve } from '../src/index.ts';
-import { sharedLightcurves } from './shared-data.ts';
+import { sharedDataPath } from '../../../test/support/shared-data.ts';
 
-const BTS_DIR = sharedLightcurves('ztf_bts_antares_2021');
+const BTS_DIR = sharedDataPath('lightcurves', 'ztf_bts_antares_2021');
 
 // The shared copy of the BTS set keeps 2,168 of its 2,710 objects, with 77,588 photometry rows.
 const EXPECTED_OBJECTS = 2168;

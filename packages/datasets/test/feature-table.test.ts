@@ -12,9 +12,9 @@ import { ZTF_FEATURES } from '@lightbridge/features';
 import { command } from '../../../services/cli/src/commands/features.ts';
 import { UsageError } from '../../../services/cli/src/command.ts';
 import { btsDataset, chooseDetectionCounts, formatNumber, ID_COLUMNS, type LabeledLightCurve } from '../src/index.ts';
-import { sharedLightcurves } from './shared-data.ts';
+import { sharedDataPath } from '../../../test/support/shared-data.ts';
 
-const BTS_DIR = sharedLightcurves('ztf_bts_antares_2021');
+const BTS_DIR = sharedDataPath('lightcurves', 'ztf_bts_antares_2021');
 const SUBSET_OBJECTS = 25;
 
 describe('chooseDetectionCounts', () => {

@@ -6,9 +6,9 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { emptyReadStats, snphotccDataset, type LabeledLightCurve } from '../src/index.ts';
-import { sharedLightcurves } from './shared-data.ts';
+import { sharedDataPath } from '../../../test/support/shared-data.ts';
 
-const SNPHOTCC_DIR = sharedLightcurves('snphotcc_des_post_challenge');
+const SNPHOTCC_DIR = sharedDataPath('lightcurves', 'snphotcc_des_post_challenge');
 
 /** µJy per FLUXCAL: 10^(−0.4 (27.5 − 23.9)). */
 const MICROJANSKY_PER_FLUXCAL = 10 ** (-0.4 * 3.6);
