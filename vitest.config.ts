@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 180_000,
     pool: 'forks',
+    // Keep test output readable; a test that checks log lines sets its own logger.
+    env: { LIGHTBRIDGE_LOG_LEVEL: process.env.LIGHTBRIDGE_LOG_LEVEL ?? 'error' },
   },
 });

@@ -161,6 +161,7 @@ async function measureFilePipeline(buffers: Buffer[], copies: number): Promise<{
     stateDir: join(work, 'state'),
     modelDir: DEFAULT_MODEL_FOLDER,
     batchSize: SCORE_BATCH,
+    reorderWindow: 2000,
     progress: false,
   });
   rmSync(work, { recursive: true, force: true });

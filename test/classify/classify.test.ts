@@ -2,7 +2,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeContainer } from '@lightbridge/alerts';
+import { decodeAlerts, decodeContainer } from '@lightbridge/alerts';
 import { LmdbLightCurveStore } from '@lightbridge/lightcurve';
 import { classifyFiles, DEFAULT_MODEL_FOLDER } from '../../services/cli/src/classify/run.ts';
 import { sharedDataPath, SHARED_DATA, ZTF_ALERT_FOLDERS } from '../support/shared-data.ts';
@@ -27,8 +27,8 @@ function readNdjson<T>(path: string): T[] {
   return readFileSync(path, 'utf8').split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as T);
 }
 
-async function classify(paths: string[], outDir: string, stateDir = join(outDir, 'state')) {
-  return classifyFiles({ paths, outDir, stateDir, modelDir: DEFAULT_MODEL_FOLDER, batchSize: 64, progress: false });
+async function classify(paths: string[], outDir: string, stateDir = join(outDir, 'state'), reorderWindow = 2000) {
+  return classifyFiles({ paths, outDir, stateDir, modelDir: DEFAULT_MODEL_FOLDER, batchSize: 64, reorderWindow, progress: false });
 }
 
 describeData('classify on the real ZTF alerts', () => {
@@ -115,24 +115,80 @@ describeData('classify on the real ZTF alerts', () => {
 });
 
 describeData('classify with alerts out of order', () => {
-  it('gives each alert the record it gets in order', async () => {
+  const objectFolder = join(SHARED_DATA, 'alerts', 'pitt-google', 'ztf', 'ZTF21abiuvdk');
+
+  /** Copies the object's alerts under names whose order is the reverse of time order. */
+  function reversedCopy(): string {
+    const files = listAvroFiles(objectFolder);
+    const folder = mkdtempSync(join(tmpdir(), 'lightbridge-reversed-'));
+    files.forEach((file, i) => copyFileSync(file, join(folder, `${String(files.length - i).padStart(3, '0')}-${basename(file)}`)));
+    return folder;
+  }
+
+  const byCandid = (path: string) =>
+    new Map(readNdjson<Classification>(path).map((record) => [record.candid, JSON.stringify(record)]));
+
+  // A reorder window of 0 keeps the reversed input order, so the alerts really arrive out of order.
+  it('builds the same light curve as in order', async () => {
+    const inOrderOut = mkdtempSync(join(tmpdir(), 'lightbridge-classify-'));
+    const reversedOut = mkdtempSync(join(tmpdir(), 'lightbridge-classify-'));
+    await classify([objectFolder], inOrderOut);
+    await classify([reversedCopy()], reversedOut, join(reversedOut, 'state'), 0);
+
+    const read = async (outDir: string) => {
+      const store = new LmdbLightCurveStore({ path: join(outDir, 'state') });
+      const lightCurve = store.get('ztf', 'ZTF21abiuvdk');
+      await store.close();
+      return lightCurve;
+    };
+    const inOrder = await read(inOrderOut);
+    expect(inOrder?.detections.length).toBeGreaterThan(30);
+    expect(await read(reversedOut)).toEqual(inOrder);
+  });
+
+  it('uses only alerts that arrived, never later ones', async () => {
+    const reversedOut = mkdtempSync(join(tmpdir(), 'lightbridge-classify-'));
+    await classify([reversedCopy()], reversedOut, join(reversedOut, 'state'), 0);
+    const alerts = listAvroFiles(objectFolder).map((file) => decodeAlerts(readFileSync(file))[0]!);
+
+    // Newest first: each alert arrives before every earlier one, so it sees its own packet only.
+    for (const record of readNdjson<Classification>(join(reversedOut, 'classifications.ndjson'))) {
+      const alert = alerts.find((candidate) => candidate.candid === record.candid)!;
+      const ownDetections = new Set(alert.detections.map((point) => point.sourceId)).size;
+      expect(record.nDetections, `candid ${record.candid}`).toBe(ownDetections);
+    }
+  });
+
+  it('gives the in-order records when run again over the same state', async () => {
+    // Records come out in input order here, so they are compared by candid.
+    const inOrderOut = mkdtempSync(join(tmpdir(), 'lightbridge-classify-'));
+    const reversedOut = mkdtempSync(join(tmpdir(), 'lightbridge-classify-'));
+    const rerunOut = mkdtempSync(join(tmpdir(), 'lightbridge-classify-'));
+    const reversedInput = reversedCopy();
+    await classify([objectFolder], inOrderOut);
+    await classify([reversedInput], reversedOut, join(reversedOut, 'state'), 0);
+    await classify([reversedInput], rerunOut, join(reversedOut, 'state'), 0);
+
+    const inOrder = byCandid(join(inOrderOut, 'classifications.ndjson'));
+    const rerun = byCandid(join(rerunOut, 'classifications.ndjson'));
+    expect(rerun.size).toBe(34);
+    for (const [candid, record] of inOrder) expect(rerun.get(candid), `candid ${candid}`).toBe(record);
+  });
+});
+
+describeData('classify with a reorder window', () => {
+  it('gives reversed input the in-order records', async () => {
     const objectFolder = join(SHARED_DATA, 'alerts', 'pitt-google', 'ztf', 'ZTF21abiuvdk');
     const files = listAvroFiles(objectFolder);
     const reversedDir = mkdtempSync(join(tmpdir(), 'lightbridge-reversed-'));
-    // Name the copies so that name order is the reverse of time order.
     files.forEach((file, i) => copyFileSync(file, join(reversedDir, `${String(files.length - i).padStart(3, '0')}-${basename(file)}`)));
-
     const inOrderOut = mkdtempSync(join(tmpdir(), 'lightbridge-classify-'));
     const reversedOut = mkdtempSync(join(tmpdir(), 'lightbridge-classify-'));
     await classify([objectFolder], inOrderOut);
     await classify([reversedDir], reversedOut);
-
-    const byCandid = (path: string) =>
-      new Map(readNdjson<Classification>(path).map((record) => [record.candid, JSON.stringify(record)]));
-    const inOrder = byCandid(join(inOrderOut, 'classifications.ndjson'));
-    const reversed = byCandid(join(reversedOut, 'classifications.ndjson'));
-    expect(reversed.size).toBe(34);
-    for (const [candid, record] of inOrder) expect(reversed.get(candid), `candid ${candid}`).toBe(record);
+    expect(readFileSync(join(reversedOut, 'classifications.ndjson'), 'utf8')).toBe(
+      readFileSync(join(inOrderOut, 'classifications.ndjson'), 'utf8'),
+    );
   });
 });
 

@@ -1,5 +1,5 @@
 import type { Alert, Detection, ForcedPhotometry, NonDetection } from '@lightbridge/alerts';
-import type { LightCurve } from './types.ts';
+import type { KnownPoint, LightCurve } from './types.ts';
 
 /** Creates the empty light curve of an object. */
 export function emptyLightCurve(survey: string, objectId: string): LightCurve {
@@ -25,36 +25,79 @@ export function mergeAlert(lightCurve: LightCurve | undefined, alert: Alert): Li
   return {
     survey: base.survey,
     objectId: base.objectId,
-    detections: mergePoints(base.detections, alert.detections, detectionKey, compareDetections),
-    nonDetections: mergePoints(base.nonDetections, alert.nonDetections, timeBandKey, compareNonDetections),
-    forcedPhotometry: mergePoints(base.forcedPhotometry, alert.forcedPhotometry, timeBandKey, compareForced),
+    detections: mergePoints(base.detections, alert.detections, alert, detectionKey, compareDetections),
+    nonDetections: mergePoints(base.nonDetections, alert.nonDetections, alert, timeBandKey, compareNonDetections),
+    forcedPhotometry: mergePoints(base.forcedPhotometry, alert.forcedPhotometry, alert, timeBandKey, compareForced),
     alertIds: mergeIds(base.alertIds, alert.candid),
   };
 }
 
 /**
- * Unions two point lists by key, keeps the greater copy under `compare` for duplicate keys and
- * returns them sorted by `compare`. The comparators order by time first, so the result is in
- * time order.
+ * Unions two point lists by key and returns them sorted by `order`, which compares time first,
+ * so the result is in time order. For a key present twice it keeps the copy from the earlier
+ * alert, or the greater copy under `order` when both came from the same alert. Incoming points
+ * are known since `alert`, the alert that carries them.
  */
-function mergePoints<T>(
-  existing: readonly T[],
+function mergePoints<T extends object>(
+  existing: readonly KnownPoint<T>[],
   incoming: readonly T[],
+  alert: Alert,
   keyOf: (point: T) => string,
-  compare: (a: T, b: T) => number,
-): T[] {
-  const byKey = new Map<string, T>();
-  for (const point of existing) keepGreater(byKey, keyOf(point), point, compare);
-  for (const point of incoming) keepGreater(byKey, keyOf(point), point, compare);
+  order: (a: T, b: T) => number,
+): KnownPoint<T>[] {
+  const byKey = new Map<string, KnownPoint<T>>();
+  for (const point of existing) keepEarliest(byKey, keyOf(point), point, order);
+  for (const point of incoming) {
+    keepEarliest(byKey, keyOf(point), { ...point, knownSinceMjd: alert.mjd, knownSinceCandid: alert.candid }, order);
+  }
 
   const merged = Array.from(byKey.values());
-  merged.sort(compare);
+  merged.sort(order);
   return merged;
 }
 
-function keepGreater<T>(byKey: Map<string, T>, key: string, point: T, compare: (a: T, b: T) => number): void {
+function keepEarliest<T extends object>(
+  byKey: Map<string, KnownPoint<T>>,
+  key: string,
+  point: KnownPoint<T>,
+  order: (a: T, b: T) => number,
+): void {
   const current = byKey.get(key);
-  if (current === undefined || compare(point, current) > 0) byKey.set(key, point);
+  if (current === undefined) {
+    byKey.set(key, point);
+    return;
+  }
+  const byAlert = compareKnownSince(point, current);
+  if (byAlert < 0 || (byAlert === 0 && order(point, current) > 0)) byKey.set(key, point);
+}
+
+/** Orders points by the alert that first carried them: time, then candid; never-set sorts first. */
+function compareKnownSince(a: KnownPoint<object>, b: KnownPoint<object>): number {
+  const aMjd = a.knownSinceMjd ?? Number.NEGATIVE_INFINITY;
+  const bMjd = b.knownSinceMjd ?? Number.NEGATIVE_INFINITY;
+  if (aMjd !== bMjd) return aMjd < bMjd ? -1 : 1;
+  return compareIds(a.knownSinceCandid ?? '', b.knownSinceCandid ?? '');
+}
+
+/**
+ * Returns the light curve as the given alert knew it: only the points carried by that alert or
+ * by alerts before it (earlier time, or the same time and a smaller candid). Lists that need no
+ * filtering are shared with the input, not copied.
+ */
+export function lightCurveKnownAt(lightCurve: LightCurve, alert: { mjd: number; candid: string }): LightCurve {
+  const limit = { knownSinceMjd: alert.mjd, knownSinceCandid: alert.candid };
+  return {
+    ...lightCurve,
+    detections: knownBy(lightCurve.detections, limit),
+    nonDetections: knownBy(lightCurve.nonDetections, limit),
+    forcedPhotometry: knownBy(lightCurve.forcedPhotometry, limit),
+  };
+}
+
+function knownBy<T>(points: KnownPoint<T>[], limit: KnownPoint<object>): KnownPoint<T>[] {
+  const known = (point: KnownPoint<T>) => compareKnownSince(point as KnownPoint<object>, limit) <= 0;
+  if (points.every(known)) return points;
+  return points.filter(known);
 }
 
 function mergeIds(ids: readonly string[], id: string): string[] {

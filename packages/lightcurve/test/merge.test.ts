@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { type Alert, type Detection, decodeAlerts } from '@lightbridge/alerts';
-import { mergeAlert, type LightCurve } from '../src/index.ts';
+import { lightCurveKnownAt, mergeAlert, type LightCurve } from '../src/index.ts';
 import { sharedDataPath } from '../../../test/support/shared-data.ts';
 import { listAvroFiles } from '../../alerts/test/helpers.ts';
 
@@ -116,5 +116,36 @@ describeData('ZTF21abiuvdk light curve', () => {
     expect(mergeAll([...alerts].reverse())).toEqual(inOrder);
     const shuffled = [...alerts].sort((a, b) => (a.candid.slice(-5) < b.candid.slice(-5) ? -1 : 1));
     expect(mergeAll(shuffled)).toEqual(inOrder);
+  });
+});
+
+describe('lightCurveKnownAt', () => {
+  const [template] = fc.sample(alertArbitrary, 1);
+  const first = detection(1, 59001, 'g', 18);
+  const second = detection(2, 59002, 'r', 18.5);
+  const alertOne: Alert = { ...template!, candid: '1', mjd: 59001, candidate: first, detections: [first], nonDetections: [] };
+  const alertTwo: Alert = { ...template!, candid: '2', mjd: 59002, candidate: second, detections: [first, second], nonDetections: [] };
+
+  it('hides points that only later alerts carried', () => {
+    const merged = mergeAll([alertTwo, alertOne]);
+    expect(lightCurveKnownAt(merged, alertOne).detections.map((point) => point.sourceId)).toEqual(['1']);
+    expect(lightCurveKnownAt(merged, alertTwo).detections.map((point) => point.sourceId)).toEqual(['1', '2']);
+  });
+
+  it('orders alerts of one exposure by candid', () => {
+    const twin = detection(3, 59002, 'g', 19);
+    const alertThree: Alert = { ...alertTwo, candid: '3', candidate: twin, detections: [twin] };
+    const merged = mergeAll([alertThree, alertTwo]);
+    expect(lightCurveKnownAt(merged, alertTwo).detections.map((point) => point.sourceId)).toEqual(['2']);
+  });
+
+  it('keeps the copy from the earliest alert', () => {
+    const revised = { ...first, mag: 18.1, flux: first.flux * 0.9 };
+    const laterAlert: Alert = { ...alertTwo, detections: [revised, second] };
+    for (const order of [[alertOne, laterAlert], [laterAlert, alertOne]]) {
+      const merged = mergeAll(order);
+      expect(merged.detections[0]!.mag).toBe(18);
+      expect(merged.detections[0]!.knownSinceCandid).toBe('1');
+    }
   });
 });

@@ -99,7 +99,9 @@ async function scoreBatch(
   }
 
   const feeds = { [manifest.onnx.input]: new ort.Tensor('float32', input, [vectors.length, width]) };
-  const outputs = await session.run(feeds, [manifest.onnx.probabilities]);
+  // NOTE: onnxruntime-node 1.23.2 returns the wrong output ("label") when run() is given the
+  // list of outputs to fetch, so every output is computed and the probabilities picked by name.
+  const outputs = await session.run(feeds);
   const probabilities = outputs[manifest.onnx.probabilities]!.data as Float32Array;
 
   const classes = manifest.classes.length;

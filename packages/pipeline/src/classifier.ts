@@ -1,7 +1,7 @@
 import type { Alert } from '@lightbridge/alerts';
 import type { FeatureSet } from '@lightbridge/features';
 import { DEFAULT_GATE_CONFIG, evaluateGate, type GateConfig, type QualityFlag } from '@lightbridge/gate';
-import { type LightCurveStore, mergeAlert } from '@lightbridge/lightcurve';
+import { type LightCurveStore, lightCurveKnownAt, mergeAlert } from '@lightbridge/lightcurve';
 import type { Model } from '@lightbridge/model';
 import type { ClassificationRecord } from './record.ts';
 
@@ -47,14 +47,15 @@ export class AlertClassifier {
 
   /**
    * Merges the alert into the stored light curve and computes its features and flags. Only
-   * points up to the alert's time count, so an alert that arrives late, or a second run over the
-   * same store, gets the features it would have had in order.
+   * points up to the alert's time, carried by alerts up to that time, count: an alert that
+   * arrives late, or a second run over the same store, gets the record it would have had in order.
    */
   prepare(alert: Alert): PreparedAlert {
-    const lightCurve = mergeAlert(this.store.get(alert.survey, alert.objectId), alert);
-    this.store.put(lightCurve);
+    const merged = mergeAlert(this.store.get(alert.survey, alert.objectId), alert);
+    this.store.put(merged);
 
     const untilMjd = alert.mjd;
+    const lightCurve = lightCurveKnownAt(merged, alert);
     const nDetections = countUntil(lightCurve.detections, untilMjd);
     const gate = evaluateGate(alert.context, nDetections, this.gate);
     return {

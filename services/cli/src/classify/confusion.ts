@@ -36,11 +36,11 @@ export function confusionTable(classificationsPath: string, truth: readonly Trut
 }
 
 function formatTable(counts: Map<string, Map<string, number>>, columns: string[]): string {
-  const width = Math.max(8, ...columns.map((column) => column.length)) + 1;
-  const header = `${'true \\ last alert'.padEnd(18)}${columns.map((column) => column.padStart(width)).join('')}`;
+  const widths = columns.map((column) => Math.max(5, column.length) + 2);
+  const header = `${'true \\ last alert'.padEnd(18)}${columns.map((column, i) => column.padStart(widths[i]!)).join('')}`;
   const rows = [...counts.keys()].sort().map((name) => {
     const cells = counts.get(name)!;
-    return `${name.padEnd(18)}${columns.map((column) => String(cells.get(column) ?? 0).padStart(width)).join('')}`;
+    return `${name.padEnd(18)}${columns.map((column, i) => String(cells.get(column) ?? 0).padStart(widths[i]!)).join('')}`;
   });
   return `${header}\n${rows.join('\n')}\n`;
 }

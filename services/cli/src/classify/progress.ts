@@ -6,7 +6,7 @@ export class Progress {
   private readonly interactive = process.stderr.isTTY === true;
   private readonly intervalMs = this.interactive ? 500 : 10_000;
   private readonly startedAt = Date.now();
-  private lastShownAt = 0;
+  private lastShownAt = this.startedAt;
   private shown = false;
 
   constructor(private readonly enabled: boolean) {}

@@ -11,6 +11,7 @@ import { componentLogger } from '@lightbridge/telemetry';
 import { ClassificationFiles } from './writers.ts';
 import { Progress } from './progress.ts';
 import { RunSummary } from './summary.ts';
+import { type PendingAlert, ReorderBuffer } from './reorder.ts';
 
 /** The model that ships with the repository, used when --model is not given. */
 export const DEFAULT_MODEL_FOLDER = fileURLToPath(new URL('../../../../models/ztf-bts', import.meta.url));
@@ -26,6 +27,8 @@ export interface ClassifyOptions {
   gate?: GateConfig;
   /** Alerts scored per model call. */
   batchSize: number;
+  /** Alerts held to be merged in time order (see ReorderBuffer); 0 merges in input order. */
+  reorderWindow: number;
   progress: boolean;
 }
 
@@ -50,7 +53,18 @@ export async function classifyFiles(options: ClassifyOptions): Promise<RunSummar
   const summary = new RunSummary();
   const progress = new Progress(options.progress);
   const seen = new Map<string, string>();
+  const reorder = new ReorderBuffer(options.reorderWindow);
   let batch: PreparedAlert[] = [];
+
+  const process = async (pending: PendingAlert | undefined): Promise<void> => {
+    if (pending === undefined) return;
+    const prepared = await prepareOrReject(classifier, pending.alert, pending.source, files, summary);
+    if (prepared !== undefined) batch.push(prepared);
+    if (batch.length >= options.batchSize) {
+      await writeBatch(classifier, batch, files, summary);
+      batch = [];
+    }
+  };
 
   try {
     for await (const input of readAlertInputs(options.paths)) {
@@ -60,16 +74,13 @@ export async function classifyFiles(options: ClassifyOptions): Promise<RunSummar
         await reject(files, summary, { source: input.source, error: decoded.error });
       } else {
         for (const alert of decoded.alerts) {
-          const prepared = await prepareOrReject(classifier, alert, input.source, seen, files, summary);
-          if (prepared !== undefined) batch.push(prepared);
+          if (await isDuplicate(alert, input.source, seen, files, summary)) continue;
+          await process(reorder.push({ alert, source: input.source }));
         }
-      }
-      if (batch.length >= options.batchSize) {
-        await writeBatch(classifier, batch, files, summary);
-        batch = [];
       }
       progress.update(summary.read, summary.rejected);
     }
+    while (reorder.size > 0) await process(reorder.pop());
     await writeBatch(classifier, batch, files, summary);
   } finally {
     progress.done();
@@ -92,22 +103,31 @@ function decode(bytes: Buffer): { alerts: Alert[]; error?: undefined } | { error
   }
 }
 
-async function prepareOrReject(
-  classifier: AlertClassifier,
+/** Rejects an alert whose candid an earlier input of this run already carried. */
+async function isDuplicate(
   alert: Alert,
   source: string,
   seen: Map<string, string>,
   files: ClassificationFiles,
   summary: RunSummary,
-): Promise<PreparedAlert | undefined> {
+): Promise<boolean> {
   const earlier = seen.get(alert.candid);
-  if (earlier !== undefined) {
-    const message = `candid ${alert.candid} was already classified from ${earlier}`;
-    await reject(files, summary, { source, reason: 'duplicate', message, alert });
-    return undefined;
+  if (earlier === undefined) {
+    seen.set(alert.candid, source);
+    return false;
   }
-  seen.set(alert.candid, source);
+  const message = `candid ${alert.candid} was already classified from ${earlier}`;
+  await reject(files, summary, { source, reason: 'duplicate', message, alert });
+  return true;
+}
 
+async function prepareOrReject(
+  classifier: AlertClassifier,
+  alert: Alert,
+  source: string,
+  files: ClassificationFiles,
+  summary: RunSummary,
+): Promise<PreparedAlert | undefined> {
   try {
     return classifier.prepare(alert);
   } catch (error) {

@@ -27,6 +27,9 @@ options:
                     naming one (default: the model shipped in models/ztf-bts)
   --gate FILE       JSON file overriding quality gate thresholds (see packages/gate/README.md)
   --batch-size N    alerts scored per model call (default: 256)
+  --reorder-window N
+                    alerts held in memory so that they are merged in time order, since files
+                    in folders and archives rarely are (default: 2000; 0 keeps input order)
   --seed N          seed of the simulated night when no PATH is given (default: 1)
   --objects N       objects in the simulated night when no PATH is given (default: 400)
   --no-progress     do not print progress lines on standard error
@@ -51,6 +54,7 @@ async function run(args: string[]): Promise<number> {
         model: { type: 'string', default: DEFAULT_MODEL_FOLDER },
         gate: { type: 'string' },
         'batch-size': { type: 'string' },
+        'reorder-window': { type: 'string' },
         seed: { type: 'string' },
         objects: { type: 'string' },
         'no-progress': { type: 'boolean', default: false },
@@ -62,6 +66,8 @@ async function run(args: string[]): Promise<number> {
   const { values, positionals } = parsed;
   const outDir = resolve(values.out);
   const batchSize = positiveInteger(values['batch-size'], 'batch-size', 256);
+  const reorderWindow =
+    values['reorder-window'] === '0' ? 0 : positiveInteger(values['reorder-window'], 'reorder-window', 2000);
   const gate = values.gate === undefined ? undefined : readGateConfig(values.gate);
 
   let paths = positionals;
@@ -83,6 +89,7 @@ async function run(args: string[]): Promise<number> {
     modelDir: values.model,
     gate,
     batchSize,
+    reorderWindow,
     progress: !values['no-progress'],
   });
 

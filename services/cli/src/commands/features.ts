@@ -5,8 +5,6 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 
-// TODO: import '@lightbridge/datasets' and '@lightbridge/features' by name once services/cli lists
-// them as workspace dependencies; until then the entry points are imported by path.
 import {
   datasetByName,
   DATASETS,
@@ -16,8 +14,8 @@ import {
   featureTableRows,
   NAN_TEXT,
   type DatasetReader,
-} from '../../../../packages/datasets/src/index.ts';
-import { createFeatureSet, ZTF_FEATURES, type FeatureSet } from '../../../../packages/features/src/index.ts';
+} from '@lightbridge/datasets';
+import { createFeatureSet, ZTF_FEATURES, type FeatureSet } from '@lightbridge/features';
 import { UsageError, type Command } from '../command.ts';
 
 const MAX_EPOCHS = 50;
