@@ -136,7 +136,8 @@ describe('lightCurveKnownAt', () => {
     const twin = detection(3, 59002, 'g', 19);
     const alertThree: Alert = { ...alertTwo, candid: '3', candidate: twin, detections: [twin] };
     const merged = mergeAll([alertThree, alertTwo]);
-    expect(lightCurveKnownAt(merged, alertTwo).detections.map((point) => point.sourceId)).toEqual(['2']);
+    expect(lightCurveKnownAt(merged, alertTwo).detections.map((point) => point.sourceId)).toEqual(['1', '2']);
+    expect(lightCurveKnownAt(merged, alertThree).detections.map((point) => point.sourceId)).toEqual(['1', '2', '3']);
   });
 
   it('keeps the copy from the earliest alert', () => {
