@@ -137,7 +137,7 @@ describe('lightCurveKnownAt', () => {
     const alertThree: Alert = { ...alertTwo, candid: '3', candidate: twin, detections: [twin] };
     const merged = mergeAll([alertThree, alertTwo]);
     expect(lightCurveKnownAt(merged, alertTwo).detections.map((point) => point.sourceId)).toEqual(['1', '2']);
-    expect(lightCurveKnownAt(merged, alertThree).detections.map((point) => point.sourceId)).toEqual(['1', '2', '3']);
+    expect(lightCurveKnownAt(merged, alertThree).detections.map((point) => point.sourceId)).toEqual(['1', '3', '2']);
   });
 
   it('keeps the copy from the earliest alert', () => {
