@@ -41,7 +41,7 @@ function seconds(start: bigint): number {
   return Number(process.hrtime.bigint() - start) / 1e9;
 }
 
-/** The real ZTF alert files that decode, as bytes, each candid once. */
+/** Reads the real ZTF alert files that decode, as bytes, each candid once. */
 function loadRealAlerts(): Buffer[] {
   const buffers: Buffer[] = [];
   const candids = new Set<string>();

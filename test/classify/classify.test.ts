@@ -151,7 +151,7 @@ describeData('classify with alerts out of order', () => {
     await classify([reversedCopy()], reversedOut, join(reversedOut, 'state'), 0);
     const alerts = listAvroFiles(objectFolder).map((file) => decodeAlerts(readFileSync(file))[0]!);
 
-    // Newest first: each alert arrives before every earlier one, so it sees its own packet only.
+    // Newest first: each alert arrives before every earlier one, so it uses its own packet only.
     for (const record of readNdjson<Classification>(join(reversedOut, 'classifications.ndjson'))) {
       const alert = alerts.find((candidate) => candidate.candid === record.candid)!;
       const ownDetections = new Set(alert.detections.map((point) => point.sourceId)).size;

@@ -24,7 +24,7 @@ export function decodeAlerts(buf: Buffer, limits: ContainerLimits = DEFAULT_CONT
     alerts.push(ztfAlertFromRecord(record as AvroRecord, headerVersion));
   }
 
-  if (alerts.length === 0) throw new AlertDecodeError('empty', 'container holds no records');
+  if (alerts.length === 0) throw new AlertDecodeError('empty', 'container has no records');
   return alerts;
 }
 

@@ -1,6 +1,6 @@
 /**
- * Why an alert could not be read. Each reason is a stable string that ends up in
- * rejected.ndjson and dead-letter records, so operators can count rejects by reason.
+ * Reason an alert could not be read: a stable string written to rejected.ndjson and dead-letter
+ * records, so operators can count rejects by reason.
  */
 export type RejectReason =
   | 'empty'

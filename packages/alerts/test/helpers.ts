@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeContainer, encodeContainer } from '../src/index.ts';
 
-/** Every .avro file under a folder, in name order. */
+/** Lists every .avro file under a folder, in name order. */
 export function listAvroFiles(folder: string): string[] {
   const files: string[] = [];
   for (const name of readdirSync(folder).sort()) {

@@ -1,13 +1,13 @@
 import type { AlertContext } from '@lightbridge/alerts';
 
-/** Why an alert may not be what the classifier was trained on. */
+/** Reason an alert may not be what the classifier was trained on. */
 export type QualityFlag = 'bogus' | 'solar-system' | 'star' | 'too-few-detections';
 
 export const QUALITY_FLAGS: readonly QualityFlag[] = ['bogus', 'solar-system', 'star', 'too-few-detections'];
 
 /**
  * Thresholds of the quality gate. Every rule can be switched off by setting `enabled` false,
- * and `blocksScoring` says whether a flagged alert still gets class probabilities.
+ * and `blocksScoring` sets whether a flagged alert is kept from the model.
  */
 export interface GateConfig {
   bogus: {
@@ -35,15 +35,15 @@ export interface GateConfig {
   tooFewDetections: {
     enabled: boolean;
     blocksScoring: boolean;
-    /** Flag when the light curve up to the alert holds fewer detections than this, all bands together. */
+    /** Flag when the light curve up to the alert has fewer detections than this, all bands together. */
     minDetections: number;
   };
 }
 
 /**
- * Default thresholds. drb 0.5 and rb 0.55 are common cut points of ZTF brokers' transient
- * filters; 5 arcsec matches ZTF's own solar-system association radius; sgscore1 0.8 within
- * 1 arcsec vetoes likely stars; 2 detections are needed for any rise or colour.
+ * Default thresholds. They are common choices in ZTF transient filters, not values fitted here:
+ * drb 0.5 and rb 0.55 for real/bogus, 5 arcsec for a known asteroid, sgscore1 0.8 within
+ * 1 arcsec for a star. Two detections are the fewest that give a rise or a colour.
  */
 export const DEFAULT_GATE_CONFIG: GateConfig = {
   bogus: { enabled: true, blocksScoring: true, minDrb: 0.5, minRb: 0.55 },

@@ -13,7 +13,7 @@ export interface LmdbStoreOptions {
 /**
  * Light curves on disk in LMDB (through the lmdb package, values encoded with msgpack), so a
  * later run continues where an earlier one stopped. Writes are batched into LMDB transactions in
- * the background; until a write is committed, reads are answered from an in-memory copy.
+ * the background. Until a write is committed, reads return the in-memory copy.
  */
 export class LmdbLightCurveStore implements LightCurveStore {
   private readonly db: RootDatabase<LightCurve, string>;

@@ -1,9 +1,9 @@
 import type { LightCurve } from './types.ts';
 
 /**
- * Where light curves live between alerts, keyed by survey and object id. Reads see every write
- * made before them through the same store, even before it is durable; `flush` makes all writes
- * made so far durable.
+ * Storage of light curves between alerts, keyed by survey and object id. A read returns every
+ * write made before it through the same store, even before that write is durable, and `flush`
+ * makes all writes made so far durable.
  */
 export interface LightCurveStore {
   get(survey: string, objectId: string): LightCurve | undefined;

@@ -11,7 +11,7 @@ export type KnownPoint<T> = T & { knownSinceMjd?: number; knownSinceCandid?: str
 
 /**
  * Everything known about one object's brightness, merged from all its alerts.
- * Each list is sorted by time (then band, then id) and holds each point once.
+ * Each list is sorted by time (then band, then id) and contains each point once.
  */
 export interface LightCurve {
   survey: string;

@@ -3,9 +3,9 @@ import { join, resolve } from 'node:path';
 import { ModelLoadError } from './errors.ts';
 
 /**
- * Finds the folder of the model to load. A folder with manifest.json is used as it is; a folder
- * with a CURRENT file (holding a version folder name) points to that version, which lets a new
- * model be dropped beside the old one and switched to by rewriting CURRENT.
+ * Finds the folder of the model to load. A folder with manifest.json is used as it is. A folder
+ * with a CURRENT file, which contains the name of a version folder, points to that version, so a
+ * new model can be placed beside the old one and switched to by rewriting CURRENT.
  */
 export function resolveModelFolder(folder: string): string {
   const absolute = resolve(folder);

@@ -30,7 +30,7 @@ export const CLASSIFICATION_SCHEMA: object = JSON.parse(
 
 export const classificationType = createAvroType(CLASSIFICATION_SCHEMA);
 
-/** The record in its Avro form: candid as a 64-bit long. */
+/** Converts a record to its Avro form, with candid as a 64-bit long. */
 export function toAvroRecord(record: ClassificationRecord): Record<string, unknown> {
   return { ...record, candid: BigInt(record.candid) };
 }
@@ -40,7 +40,7 @@ export function encodeClassification(record: ClassificationRecord): Buffer {
   return classificationType.toBuffer(toAvroRecord(record));
 }
 
-/** The record as one JSON line: NaN (which JSON cannot hold) is written as null. */
+/** Formats a record as one JSON line, writing NaN (which JSON cannot represent) as null. */
 export function toJsonLine(record: ClassificationRecord): string {
   return JSON.stringify(record, (_key, value) => (typeof value === 'number' && !Number.isFinite(value) ? null : value));
 }

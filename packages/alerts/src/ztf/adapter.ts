@@ -19,7 +19,7 @@ import {
   parseIsDiffPos,
 } from './photometry.ts';
 
-/** forcediffimflux holds this value when ZTF could not measure the flux. */
+/** Value of forcediffimflux when ZTF could not measure the flux. */
 const FORCED_FLUX_MISSING = -99999;
 
 /**
@@ -75,7 +75,7 @@ export function ztfAlertFromRecord(record: AvroRecord, headerVersion: string | u
   };
 }
 
-/** The triggering detection; every problem here rejects the alert. */
+/** Reads the triggering detection. Every problem here rejects the alert. */
 function candidateDetection(candidate: AvroRecord): Detection {
   const sourceId = optionalId(candidate, 'candid');
   if (sourceId === undefined) {
@@ -124,8 +124,9 @@ function readHistory(
 }
 
 /**
- * Some rewritten alert files carry history entries whose jd does not belong to their night id
- * (copied from another entry); such a point would sit at the wrong time, so it is left out.
+ * Checks a history entry's jd against its night id. Some rewritten alert files carry entries
+ * whose jd was copied from another entry. Such a point would sit at the wrong time, so it is
+ * left out.
  */
 function nightIdProblem(entry: AvroRecord): string | undefined {
   const nid = entry.nid;
@@ -157,10 +158,10 @@ function detectionProblem(entry: AvroRecord): { reason: 'missing-field' | 'inval
 }
 
 /**
- * ZTF keeps history copies of a detection with magpsf and sigmapsf rounded to 1e-4 mag, while the
- * candidate has full float precision. Rounding every copy the same way makes them identical, so a
- * light curve does not depend on which alert delivered a point (checked on all 442 candidate and
- * history pairs of one detection in the public alert samples lightbridge is tested on).
+ * Rounds a magnitude to 1e-4 mag. ZTF keeps history copies of a detection with magpsf and sigmapsf
+ * rounded so, while the candidate has full float precision. Rounding every copy the same way makes
+ * them identical, so a light curve does not depend on which alert delivered a point. This held for
+ * all 442 candidate and history pairs of one detection in the public alerts the tests read.
  */
 function roundToHistoryPrecision(mag: number): number {
   return Math.round(mag * 1e4) / 1e4;

@@ -4,8 +4,8 @@ import { AlertDecodeError } from '../errors.ts';
 export type AvroRecord = Record<string, unknown>;
 
 /**
- * Reads a number that may be absent, null, or one of ZTF's missing-value sentinels (−999, and
- * the string "null" in some versions); returns NaN for all of them.
+ * Reads a number that may be absent or null, or hold one of ZTF's missing-value markers (−999, and
+ * the string "null" in some versions). Returns NaN for all of them.
  */
 export function optionalNumber(record: AvroRecord, field: string): number {
   const value = record[field];

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { TruthRow } from '@lightbridge/simulator';
 
-/** What the broker said about one object at its last alert: a class, or the quality flags that kept it from the model. */
+/** Returns the outcome of an object's last alert: a class, or the quality flag that kept it from the model. */
 function outcomeOf(record: { predictedClass: string | null; flags: string[] }): string {
   if (record.predictedClass !== null) return record.predictedClass;
   return record.flags.length > 0 ? `flag:${record.flags[0]}` : 'unscored';

@@ -9,7 +9,7 @@ export interface PendingAlert {
 /**
  * Holds up to `capacity` alerts and releases them in time order (then candid, because one
  * exposure can give several alerts of an object). Files in a folder or archive are rarely in
- * time order; merging them in time order means each alert's record sees the alerts before it, and
+ * time order. Merging them in time order means each alert's record uses the alerts before it, and
  * a second run over the same store gives the same records. Alerts further out of order than the
  * buffer holds are released late and classified with what was known when they arrived.
  */

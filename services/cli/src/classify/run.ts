@@ -35,7 +35,7 @@ export interface ClassifyOptions {
 const log = componentLogger('classify');
 
 /**
- * Classifies every alert under the given paths and writes one record per alert; every input that
+ * Classifies every alert under the given paths and writes one record per alert. Every input that
  * yields no record is written to rejected.ndjson with its reason. Returns the run's counts.
  */
 export async function classifyFiles(options: ClassifyOptions): Promise<RunSummary> {
