@@ -40,7 +40,16 @@ export function encodeClassification(record: ClassificationRecord): Buffer {
   return classificationType.toBuffer(toAvroRecord(record));
 }
 
-/** Formats a record as one JSON line, writing NaN (which JSON cannot represent) as null. */
+/**
+ * Formats a record as one JSON line, writing NaN (which JSON cannot represent) as null. Only the
+ * features can be NaN, so only they are copied; a replacer function over the whole record would
+ * run for every key and costs several times more.
+ */
 export function toJsonLine(record: ClassificationRecord): string {
-  return JSON.stringify(record, (_key, value) => (typeof value === 'number' && !Number.isFinite(value) ? null : value));
+  const features: Record<string, number | null> = {};
+  for (const name in record.features) {
+    const value = record.features[name]!;
+    features[name] = Number.isFinite(value) ? value : null;
+  }
+  return JSON.stringify({ ...record, features });
 }
