@@ -1,0 +1,319 @@
+import { join } from 'node:path';
+import type { Admin, Batch, Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
+import { ZTF_FEATURES } from '@lightbridge/features';
+import { type GateConfig, readGateConfig } from '@lightbridge/gate';
+import { loadModel, type Model } from '@lightbridge/model';
+import { componentLogger } from '@lightbridge/telemetry';
+import { CoPartitionedAssigner } from './assigner.ts';
+import { processBatch, type BatchContext } from './batch.ts';
+import { type RestoreResult, restorePartitions } from './changelog.ts';
+import { describeConfig, StreamConfigError, type StreamConfig } from './config.ts';
+import { deliverBatch, lastSentOffset } from './deliver.ts';
+import { createKafka } from './kafka-client.ts';
+import { PartitionStore } from './partition-store.ts';
+import { ensureTopics, findInputTopics } from './topics.ts';
+
+const log = componentLogger('serve');
+
+/** How often a batch that waits for a restore sends a group heartbeat, in milliseconds. */
+const RESTORE_HEARTBEAT_MS = 3_000;
+
+/** Counts since start. */
+export interface StreamStats {
+  messages: number;
+  records: number;
+  deadLetters: number;
+  duplicates: number;
+  batches: number;
+  deadLettersByReason: Record<string, number>;
+}
+
+interface PartitionState {
+  store: PartitionStore;
+  /** Settles when the store reflects the changelog; a rejection means restore again. */
+  ready: Promise<RestoreResult | undefined>;
+  /** True when a batch failed after it may have sent changelog records; restore before the next. */
+  dirty: boolean;
+}
+
+/**
+ * The `serve` loop: a consumer group member that classifies alerts from the input topics and
+ * publishes one record per alert, keeping light curves per input partition in LMDB backed by a
+ * changelog topic. Call start(), then stop() for a graceful shutdown; `done` settles when the
+ * service stops, and rejects when the consumer crashes without restarting.
+ */
+export class StreamService {
+  readonly stats: StreamStats = { messages: 0, records: 0, deadLetters: 0, duplicates: 0, batches: 0, deadLettersByReason: {} };
+  /** Every restore so far, for logs and tests. */
+  readonly restores: RestoreResult[] = [];
+  readonly done: Promise<void>;
+
+  private readonly kafka: Kafka;
+  private readonly admin: Admin;
+  private readonly producer: Producer;
+  private readonly consumer: Consumer;
+  private readonly partitions = new Map<number, PartitionState>();
+  private context: BatchContext | undefined;
+  private model: Model | undefined;
+  private inputTopics: string[] = [];
+  private stopping = false;
+  private inFlight: Promise<void> | undefined;
+  private resolveDone!: () => void;
+  private rejectDone!: (error: Error) => void;
+
+  constructor(private readonly config: StreamConfig) {
+    this.kafka = createKafka(config);
+    this.admin = this.kafka.admin();
+    // Idempotent with one request in flight: kafkajs 2.2.4 resends a whole request when one of
+    // its partitions fails, and only an idempotent producer lets the broker drop the repeats.
+    this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    this.consumer = this.kafka.consumer({
+      groupId: config.groupId,
+      partitionAssigners: [CoPartitionedAssigner],
+      allowAutoTopicCreation: false,
+    });
+    this.done = new Promise<void>((resolve, reject) => {
+      this.resolveDone = resolve;
+      this.rejectDone = reject;
+    });
+    // Callers that only await start() must not see an unhandled rejection.
+    this.done.catch(() => {});
+  }
+
+  /** Loads the model, checks and creates topics, joins the group and starts consuming. */
+  async start(): Promise<void> {
+    log.info({ config: describeConfig(this.config) }, 'serve starting');
+    const gate: GateConfig | undefined = this.config.gateFile === undefined ? undefined : readGateConfig(this.config.gateFile);
+    this.model = await loadModel(this.config.modelDir, ZTF_FEATURES);
+    this.checkFilterClasses(this.model);
+    this.context = {
+      featureSet: ZTF_FEATURES,
+      model: this.model,
+      gate,
+      outputTopic: this.config.outputTopic,
+      deadLetterTopic: this.config.deadLetterTopic,
+      changelogTopic: this.config.changelogTopic,
+      filters: this.config.filters,
+    };
+
+    await this.admin.connect();
+    const input = await findInputTopics(this.admin, this.config);
+    await ensureTopics(this.admin, this.config, input, log);
+    this.inputTopics = input.topics;
+
+    await this.producer.connect();
+    await this.consumer.connect();
+    this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => this.onAssignment(payload.memberAssignment));
+    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
+      log.error({ err: payload.error.message, restart: payload.restart }, 'consumer crashed');
+      if (!payload.restart) this.rejectDone(payload.error);
+    });
+    await this.consumer.subscribe({ topics: input.topics, fromBeginning: true });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      eachBatch: (payload) => this.trackInFlight(payload),
+    });
+    log.info({ inputTopics: input.topics, partitions: input.partitionCount, model: this.model.manifest.modelVersion, groupId: this.config.groupId }, 'serve started');
+  }
+
+  /**
+   * Stops fetching, lets the batch in flight finish and commit, leaves the group, flushes the
+   * stores and disconnects. Safe to call more than once.
+   */
+  async stop(): Promise<void> {
+    if (this.stopping) return this.done;
+    this.stopping = true;
+    log.info({ stats: this.stats }, 'serve stopping');
+
+    try {
+      if (this.inputTopics.length > 0) this.consumer.pause(this.inputTopics.map((topic) => ({ topic })));
+    } catch {
+      // pause() throws before run(); nothing is fetching then.
+    }
+    await this.inFlight;
+    await this.consumer.disconnect();
+    await this.producer.disconnect();
+    for (const [partition, state] of this.partitions) await this.dropPartition(partition, state);
+    await this.admin.disconnect();
+    await this.model?.close();
+
+    log.info({ stats: this.stats }, 'serve stopped');
+    this.resolveDone();
+  }
+
+  private checkFilterClasses(model: Model): void {
+    const classes = model.manifest.classes;
+    const unknown = this.config.filters.filter((filter) => !classes.includes(filter.class));
+    if (unknown.length > 0) {
+      throw new StreamConfigError(
+        unknown.map((filter) => `filter topic ${filter.topic}: class "${filter.class}" is not a class of model ${model.manifest.modelVersion} (classes: ${classes.join(', ')})`),
+      );
+    }
+  }
+
+  /**
+   * Handles a new assignment: drops the partitions no longer assigned and brings every assigned
+   * partition's store up to date with the changelog (a store that is already current skips it).
+   * Runs synchronously up to the first await, so batches fetched after the join find the states.
+   */
+  private onAssignment(assignment: Record<string, number[]>): void {
+    const assigned = new Set(Object.values(assignment).flat());
+    log.info({ assignment, partitions: [...assigned].sort((a, b) => a - b) }, 'partitions assigned');
+
+    for (const [partition, state] of this.partitions) {
+      if (!assigned.has(partition)) {
+        this.partitions.delete(partition);
+        void this.dropPartition(partition, state);
+      }
+    }
+
+    const toRestore = new Map<number, PartitionStore>();
+    for (const partition of assigned) {
+      const state = this.partitions.get(partition);
+      toRestore.set(partition, state?.store ?? new PartitionStore(this.storePath(partition)));
+    }
+    if (toRestore.size === 0) return;
+
+    const restore = this.restore(toRestore);
+    for (const [partition, store] of toRestore) {
+      const ready = restore.then((results) => results.find((result) => result.partition === partition));
+      ready.catch(() => {});
+      this.partitions.set(partition, { store, ready, dirty: false });
+    }
+  }
+
+  private async restore(stores: Map<number, PartitionStore>): Promise<RestoreResult[]> {
+    const results = await restorePartitions({
+      kafka: this.kafka,
+      admin: this.admin,
+      changelogTopic: this.config.changelogTopic,
+      groupIdPrefix: this.config.groupId,
+      stores,
+      log,
+    });
+    for (const result of results) {
+      this.restores.push(result);
+      log.info({ ...result, topic: this.config.changelogTopic }, result.mode === 'current' ? 'partition store is current' : 'partition restored');
+    }
+    return results;
+  }
+
+  private async dropPartition(partition: number, state: PartitionState): Promise<void> {
+    try {
+      await state.ready.catch(() => undefined);
+      await state.store.close();
+      log.info({ partition }, 'partition revoked; store flushed and closed');
+    } catch (error) {
+      log.error({ partition, err: (error as Error).message }, 'closing the partition store failed');
+    }
+  }
+
+  private storePath(partition: number): string {
+    return join(this.config.stateDir, `${this.config.changelogTopic}-${partition}`);
+  }
+
+  private trackInFlight(payload: EachBatchPayload): Promise<void> {
+    const work = this.handleBatch(payload);
+    this.inFlight = work.catch(() => {});
+    return work;
+  }
+
+  /**
+   * Processes one fetched batch in chunks of batchSize messages; each chunk is sent and its
+   * offset committed before the next starts. Stops between chunks on shutdown or rebalance.
+   */
+  private async handleBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    if (this.stopping || batch.messages.length === 0) return;
+    const state = await this.readyPartition(batch, heartbeat);
+
+    for (let start = 0; start < batch.messages.length; start += this.config.batchSize) {
+      if (this.stopping || !isRunning() || isStale()) return;
+      const messages = batch.messages.slice(start, start + this.config.batchSize);
+      try {
+        await this.processChunk(batch, state, messages);
+      } catch (error) {
+        state.dirty = true;
+        log.error({ topic: batch.topic, partition: batch.partition, firstOffset: messages[0]!.offset, err: (error as Error).message }, 'batch failed; it will be retried');
+        throw error;
+      }
+      resolveOffset(messages[messages.length - 1]!.offset);
+      await heartbeat();
+    }
+  }
+
+  private async processChunk(batch: Batch, state: PartitionState, messages: Batch['messages']): Promise<void> {
+    const output = await processBatch(this.context!, state.store, batch.topic, batch.partition, messages);
+    const lastOffset = messages[messages.length - 1]!.offset;
+    const metadata = await deliverBatch(this.producer, this.consumer, output.topicMessages, {
+      topic: batch.topic,
+      partition: batch.partition,
+      lastOffset,
+    });
+
+    const changelogOffset = lastSentOffset(metadata, this.config.changelogTopic, batch.partition, output.changelogCount);
+    if (changelogOffset !== undefined) state.store.apply(output.changedLightCurves, changelogOffset);
+    this.count(batch, messages.length, output);
+  }
+
+  private count(batch: Batch, messageCount: number, output: Awaited<ReturnType<typeof processBatch>>): void {
+    this.stats.messages += messageCount;
+    this.stats.records += output.records.length;
+    this.stats.deadLetters += output.deadLetters.length;
+    this.stats.duplicates += output.duplicates.length;
+    this.stats.batches += 1;
+    for (const deadLetter of output.deadLetters) {
+      this.stats.deadLettersByReason[deadLetter.reason] = (this.stats.deadLettersByReason[deadLetter.reason] ?? 0) + 1;
+      log.warn({ topic: batch.topic, partition: batch.partition, offset: deadLetter.offset, reason: deadLetter.reason, err: deadLetter.message }, 'message sent to the dead-letter topic');
+    }
+    if (output.duplicates.length > 0) {
+      // One line per batch, not per alert: a replayed topic can repeat thousands of alerts.
+      log.info({ topic: batch.topic, partition: batch.partition, count: output.duplicates.length, first: output.duplicates.slice(0, 5) }, 'duplicate alerts dropped');
+    }
+    log.debug({ topic: batch.topic, partition: batch.partition, messages: messageCount, records: output.records.length }, 'batch delivered');
+  }
+
+  /**
+   * Returns the partition's state once its store is current, restoring it first when no
+   * assignment restored it or a failed batch left it dirty. Sends heartbeats while waiting.
+   */
+  private async readyPartition(batch: Batch, heartbeat: () => Promise<void>): Promise<PartitionState> {
+    let state = this.partitions.get(batch.partition);
+    if (state === undefined || state.dirty) {
+      const store = state?.store ?? new PartitionStore(this.storePath(batch.partition));
+      const ready = this.restore(new Map([[batch.partition, store]])).then((results) => results[0]);
+      ready.catch(() => {});
+      state = { store, ready, dirty: false };
+      this.partitions.set(batch.partition, state);
+    }
+
+    const current = state;
+    try {
+      await waitWithHeartbeats(current.ready, heartbeat);
+    } catch (error) {
+      current.dirty = true;
+      log.error({ partition: batch.partition, err: (error as Error).message }, 'restoring the partition from the changelog failed; it will be retried');
+      throw error;
+    }
+    return current;
+  }
+}
+
+async function waitWithHeartbeats<T>(promise: Promise<T>, heartbeat: () => Promise<void>): Promise<T> {
+  let settled = false;
+  const result = promise.finally(() => {
+    settled = true;
+  });
+  while (!settled) {
+    await Promise.race([result, new Promise((resolve) => setTimeout(resolve, RESTORE_HEARTBEAT_MS))]);
+    if (!settled) await heartbeat();
+  }
+  return result;
+}
+
+/** Creates the service and starts it. */
+export async function startStreamService(config: StreamConfig): Promise<StreamService> {
+  const service = new StreamService(config);
+  await service.start();
+  return service;
+}
