@@ -7,7 +7,6 @@ const COMMANDS: Record<string, string> = {
   simulate: 'write a seeded simulated ZTF night as Avro alert files, with a truth table',
   features: 'compute feature tables from labeled light curves, for training',
   serve: 'consume alert topics from Kafka and publish one classification per alert',
-  serve: 'consume alert topics from Kafka and publish one classification per alert',
   replay: 'produce alert files, folders or archives into a Kafka topic as a survey does',
 };
 
