@@ -9,7 +9,24 @@ export {
   MICROJANSKY_ZERO_POINT,
 } from './photometry.ts';
 export { btsDataset, readBtsLabels, BTS_CLASSES } from './bts.ts';
-export { snphotccDataset, readSnphotccMetadata, SNPHOTCC_CLASSES, FLUXCAL_ZERO_POINT, DETECTION_SNR } from './snphotcc.ts';
+export {
+  snphotccDataset,
+  snphotccPhotometricDataset,
+  snphotccSpectroscopicDataset,
+  readSnphotccMetadata,
+  SNPHOTCC_CLASSES,
+  FLUXCAL_ZERO_POINT,
+  PHOTOMETRIC_SAMPLE,
+  SPECTROSCOPIC_SAMPLE,
+} from './snphotcc.ts';
+export { collectForcedPhotometry, DETECTION_SNR } from './forced-photometry.ts';
+export {
+  createLightCurveCsvDataset,
+  desCsvDataset,
+  LIGHTCURVE_CSV_COLUMNS,
+  LIGHTCURVE_CSV_FILE,
+  type LightCurveCsvOptions,
+} from './lightcurve-csv.ts';
 export { DATASETS, datasetByName } from './registry.ts';
 export {
   chooseDetectionCounts,

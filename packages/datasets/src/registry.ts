@@ -1,11 +1,15 @@
 import { btsDataset } from './bts.ts';
-import { snphotccDataset } from './snphotcc.ts';
+import { desCsvDataset } from './lightcurve-csv.ts';
+import { snphotccDataset, snphotccPhotometricDataset, snphotccSpectroscopicDataset } from './snphotcc.ts';
 import type { DatasetReader } from './types.ts';
 
 /** Every data set reader, by its command-line name. */
 export const DATASETS: Readonly<Record<string, DatasetReader>> = {
   [btsDataset.name]: btsDataset,
   [snphotccDataset.name]: snphotccDataset,
+  [snphotccSpectroscopicDataset.name]: snphotccSpectroscopicDataset,
+  [snphotccPhotometricDataset.name]: snphotccPhotometricDataset,
+  [desCsvDataset.name]: desCsvDataset,
 };
 
 /** Returns the reader named `name`, or throws listing the known names. */

@@ -1,17 +1,11 @@
 import { join } from 'node:path';
 
-import type { Detection, ForcedPhotometry, NonDetection } from '@lightbridge/alerts';
+import type { ForcedPhotometry } from '@lightbridge/alerts';
 
 import { DatasetFormatError, parseFiniteNumber, readCsv } from './csv.ts';
 import { groupByObject, type ObjectRows } from './grouped.ts';
-import {
-  buildLightCurve,
-  fluxErrorToMagnitudeError,
-  microjanskyToMagnitude,
-  MICROJANSKY_ZERO_POINT,
-  zeroPointToMicrojanskyScale,
-  type CollectedPhotometry,
-} from './photometry.ts';
+import { collectForcedPhotometry } from './forced-photometry.ts';
+import { buildLightCurve, zeroPointToMicrojanskyScale, type CollectedPhotometry } from './photometry.ts';
 import { emptyReadStats, type DatasetReader, type LabeledLightCurve, type ReadStats } from './types.ts';
 
 /** Class groups of the SNPhotCC simulation, which has no superluminous or other transients. */
@@ -19,12 +13,6 @@ export const SNPHOTCC_CLASSES = ['Ia', 'II', 'Ibc'] as const;
 
 /** SNANA FLUXCAL has AB zero point 27.5: mag = 27.5 − 2.5 log10(FLUXCAL). */
 export const FLUXCAL_ZERO_POINT = 27.5;
-
-/**
- * Signal-to-noise ratio |flux| / fluxErr at or above which an observation counts as a detection,
- * matching the 5σ threshold of difference-imaging alert streams.
- */
-export const DETECTION_SNR = 5;
 
 const PHOTOMETRY_FILE = 'photometry.csv.gz';
 const METADATA_FILE = 'metadata.csv';
@@ -69,10 +57,38 @@ export const snphotccDataset: DatasetReader = {
   bands: BANDS,
   classes: SNPHOTCC_CLASSES,
   files: [PHOTOMETRY_FILE, METADATA_FILE],
-  read: readSnphotcc,
+  read: (dir, stats) => readSnphotcc(dir, stats, undefined),
 };
 
-async function* readSnphotcc(dir: string, stats: ReadStats = emptyReadStats()): AsyncGenerator<LabeledLightCurve> {
+/** The challenge's spectroscopically confirmed (labeled) sample: the domain-adaptation source. */
+export const SPECTROSCOPIC_SAMPLE = 'spectroscopic_train';
+
+/** The challenge's photometric (unlabeled) sample: the domain-adaptation target. */
+export const PHOTOMETRIC_SAMPLE = 'photometric_test';
+
+/** The SNPhotCC reader restricted to the spectroscopic sample (SNTYPE ≠ −9, 1,103 objects). */
+export const snphotccSpectroscopicDataset: DatasetReader = {
+  ...snphotccDataset,
+  name: 'snphotcc-spectroscopic',
+  read: (dir, stats) => readSnphotcc(dir, stats, SPECTROSCOPIC_SAMPLE),
+};
+
+/**
+ * The SNPhotCC reader restricted to the photometric sample (SNTYPE = −9, 20,216 objects). Its
+ * labels are simulation truth, for scoring only: a real photometric survey would not have them.
+ */
+export const snphotccPhotometricDataset: DatasetReader = {
+  ...snphotccDataset,
+  name: 'snphotcc-photometric',
+  read: (dir, stats) => readSnphotcc(dir, stats, PHOTOMETRIC_SAMPLE),
+};
+
+/** Streams the objects of the folder `dir`, only those of `sample` when it is given (stats count only those). */
+async function* readSnphotcc(
+  dir: string,
+  stats: ReadStats = emptyReadStats(),
+  sample: string | undefined,
+): AsyncGenerator<LabeledLightCurve> {
   const objects = await readSnphotccMetadata(join(dir, METADATA_FILE));
   const path = join(dir, PHOTOMETRY_FILE);
 
@@ -80,6 +96,9 @@ async function* readSnphotcc(dir: string, stats: ReadStats = emptyReadStats()): 
     const metadata = objects.get(object.objectId);
     if (metadata === undefined) {
       throw new DatasetFormatError(`${path}: object ${object.objectId} has photometry but no row in ${METADATA_FILE}`);
+    }
+    if (sample !== undefined && metadata.sample !== sample) {
+      continue;
     }
 
     const { photometry, skipped } = collectObservations(object, path);
@@ -113,12 +132,12 @@ export async function readSnphotccMetadata(path: string): Promise<Map<string, Sn
   return objects;
 }
 
-/** Sorts an object's rows into detections, non-detections and forced photometry, skipping rows without a measurement. */
+/** Parses an object's rows into forced photometry in µJy, skipping rows without a measurement. */
 function collectObservations(object: ObjectRows, path: string): { photometry: CollectedPhotometry; skipped: number } {
-  const photometry: CollectedPhotometry = { detections: [], nonDetections: [], forcedPhotometry: [] };
+  const points: ForcedPhotometry[] = [];
   let skipped = 0;
 
-  object.rows.forEach(({ line, values }, index) => {
+  for (const { line, values } of object.rows) {
     const band = values[BAND].trim();
     if (!BANDS.includes(band)) {
       throw new DatasetFormatError(`${path}:${line}: band "${band}" is not one of ${BANDS.join(', ')}`);
@@ -128,47 +147,13 @@ function collectObservations(object: ObjectRows, path: string): { photometry: Co
     const fluxCalErr = parseFiniteNumber(values[FLUX_ERR], path, line, 'fluxcalerr');
     if (fluxCal === MISSING_FLUXCAL && fluxCalErr === MISSING_FLUXCAL) {
       skipped += 1;
-      return;
+      continue;
     }
-    const flux = fluxCal * FLUXCAL_TO_MICROJANSKY;
     const fluxErr = fluxCalErr * FLUXCAL_TO_MICROJANSKY;
     if (!(fluxErr > 0)) {
       throw new DatasetFormatError(`${path}:${line}: fluxcalerr "${values[FLUX_ERR]}" is not positive; fix or drop the row`);
     }
-
-    const forced: ForcedPhotometry = { mjd, band, flux, fluxErr };
-    photometry.forcedPhotometry.push(forced);
-
-    if (Math.abs(flux) >= DETECTION_SNR * fluxErr) {
-      photometry.detections.push(simulatedDetection(object.objectId, index, forced));
-    } else {
-      photometry.nonDetections.push(limitOf(forced));
-    }
-  });
-  return { photometry, skipped };
-}
-
-function simulatedDetection(objectId: string, index: number, point: ForcedPhotometry): Detection {
-  return {
-    // The simulation has no detection ids, so the id is the object id and the row's position.
-    sourceId: `${objectId}_${index}`,
-    mjd: point.mjd,
-    band: point.band,
-    flux: point.flux,
-    fluxErr: point.fluxErr,
-    mag: microjanskyToMagnitude(point.flux),
-    magErr: fluxErrorToMagnitudeError(point.flux, point.fluxErr),
-    isDiffPos: point.flux > 0,
-    rb: Number.NaN,
-    drb: Number.NaN,
-  };
-}
-
-/** Converts a below-threshold observation to an upper limit at the magnitude of DETECTION_SNR × fluxErr. */
-function limitOf(point: ForcedPhotometry): NonDetection {
-  return {
-    mjd: point.mjd,
-    band: point.band,
-    limitingMag: MICROJANSKY_ZERO_POINT - 2.5 * Math.log10(DETECTION_SNR * point.fluxErr),
-  };
+    points.push({ mjd, band, flux: fluxCal * FLUXCAL_TO_MICROJANSKY, fluxErr });
+  }
+  return { photometry: collectForcedPhotometry(object.objectId, points), skipped };
 }

@@ -5,7 +5,14 @@ import { gzipSync } from 'node:zlib';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { emptyReadStats, snphotccDataset, type LabeledLightCurve } from '../src/index.ts';
+import {
+  emptyReadStats,
+  snphotccDataset,
+  snphotccPhotometricDataset,
+  snphotccSpectroscopicDataset,
+  type DatasetReader,
+  type LabeledLightCurve,
+} from '../src/index.ts';
 import { sharedDataPath } from '../../../test/support/shared-data.ts';
 
 const SNPHOTCC_DIR = sharedDataPath('lightcurves', 'snphotcc_des_post_challenge');
@@ -59,7 +66,11 @@ describe('snphotcc reader on small tables', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  async function readTables(photometry: string[], metadata: string[]): Promise<{ objects: LabeledLightCurve[]; skipped: number }> {
+  async function readTables(
+    photometry: string[],
+    metadata: string[],
+    reader: DatasetReader = snphotccDataset,
+  ): Promise<{ objects: LabeledLightCurve[]; skipped: number; count: number }> {
     const path = join(dir, `case-${Math.random().toString(36).slice(2)}`);
     await mkdir(path);
     await writeFile(join(path, 'photometry.csv.gz'), gzipSync(['snid,mjd,band,fluxcal,fluxcalerr', ...photometry, ''].join('\n')));
@@ -67,8 +78,8 @@ describe('snphotcc reader on small tables', () => {
 
     const stats = emptyReadStats();
     const objects: LabeledLightCurve[] = [];
-    for await (const object of snphotccDataset.read(path, stats)) objects.push(object);
-    return { objects, skipped: stats.rowsSkipped };
+    for await (const object of reader.read(path, stats)) objects.push(object);
+    return { objects, skipped: stats.rowsSkipped, count: stats.objects };
   }
 
   it('snphotcc fluxcal to microjansky', async () => {
@@ -112,5 +123,23 @@ describe('snphotcc reader on small tables', () => {
 
   it('snphotcc rejects unknown band', async () => {
     await expect(readTables(['7,56000.5,Y,5,1'], ['7,photometric_test,Ia'])).rejects.toThrow(/band "Y"/);
+  });
+
+  it('snphotcc spectroscopic sample only', async () => {
+    const photometry = ['7,56000.5,g,100,10', '8,56000.5,g,100,10', '9,56000.5,g,100,10'];
+    const metadata = ['7,spectroscopic_train,Ia', '8,photometric_test,Ia', '9,spectroscopic_train,II'];
+    const { objects, count } = await readTables(photometry, metadata, snphotccSpectroscopicDataset);
+
+    expect(objects.map((object) => object.lightCurve.objectId)).toEqual(['7', '9']);
+    expect(count).toBe(2);
+  });
+
+  it('snphotcc photometric sample only', async () => {
+    const photometry = ['7,56000.5,g,100,10', '8,56000.5,g,100,10'];
+    const metadata = ['7,spectroscopic_train,Ia', '8,photometric_test,Ibc'];
+    const { objects } = await readTables(photometry, metadata, snphotccPhotometricDataset);
+
+    expect(objects.map((object) => object.lightCurve.objectId)).toEqual(['8']);
+    expect(objects[0].subset).toBe('photometric_test');
   });
 });
