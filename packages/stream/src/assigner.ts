@@ -12,7 +12,7 @@ export const CoPartitionedAssigner: PartitionAssigner = ({ cluster }) => ({
   version: 1,
 
   async assign({ members, topics }) {
-    const memberIds = members.map((member) => member.memberId).sort();
+    const memberIds = members.map((member) => member.memberId);
     const partitionsByTopic = new Map<string, number[]>();
     for (const topic of topics) {
       const partitions = cluster.findTopicPartitionMetadata(topic).map((metadata) => metadata.partitionId);
@@ -38,12 +38,16 @@ export const CoPartitionedAssigner: PartitionAssigner = ({ cluster }) => ({
   },
 });
 
-/** Maps each member id to its topics and partitions; partition number p goes to member p mod n. */
+/**
+ * Maps each member id to its topics and partitions: partition number p goes to member p mod n of
+ * the members sorted by id, so every member computes the same assignment.
+ */
 export function assignPartitionNumbers(
-  memberIds: readonly string[],
+  members: readonly string[],
   partitionsByTopic: ReadonlyMap<string, readonly number[]>,
 ): Map<string, Record<string, number[]>> {
   const assignment = new Map<string, Record<string, number[]>>();
+  const memberIds = [...members].sort();
   if (memberIds.length === 0) return assignment;
 
   for (const [topic, partitions] of partitionsByTopic) {

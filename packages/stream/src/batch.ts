@@ -42,8 +42,6 @@ export interface BatchOutput {
   topicMessages: TopicMessages[];
   /** Light curves changed by the batch, to apply to the partition store once sent. */
   changedLightCurves: LightCurve[];
-  /** Number of changelog messages (one per changed light curve), all in the input partition. */
-  changelogCount: number;
   records: ClassificationRecord[];
   deadLetters: DeadLetter[];
   duplicates: DuplicateAlert[];
@@ -146,7 +144,6 @@ export async function processBatch(
   return {
     topicMessages,
     changedLightCurves,
-    changelogCount: changelog.length,
     records,
     deadLetters: deadLetterInfo,
     duplicates,

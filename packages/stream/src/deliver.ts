@@ -1,4 +1,11 @@
-import type { Consumer, Producer, RecordMetadata, TopicMessages } from 'kafkajs';
+import type { Consumer, Message, Producer, RecordMetadata, TopicMessages } from 'kafkajs';
+
+/**
+ * Most key and value bytes sent in one produce request. kafkajs puts all messages of one
+ * partition in one record batch, and brokers reject a record batch above message.max.bytes
+ * (1048588 bytes by default in Apache Kafka 4.0), while a ZTF alert with cutouts is about 60-100 KB.
+ */
+const MAX_REQUEST_BYTES = 900_000;
 
 export interface InputPosition {
   topic: string;
@@ -10,7 +17,8 @@ export interface InputPosition {
 /**
  * Sends one batch's output, filter, dead-letter and changelog messages, waits until all in-sync
  * replicas have them (acks -1, idempotent producer), and only then commits the input offset
- * after the batch. Returns the produce metadata, from which the caller reads the changelog offsets.
+ * after the batch. Returns the offset of the last message sent to each explicitly partitioned topic
+ * partition (the changelog), keyed `topic:partition`.
  *
  * The sends and the commit are in this one function so that it can become one Kafka transaction
  * for exactly-once output: `const txn = await producer.transaction()`, `txn.sendBatch(...)`,
@@ -22,21 +30,77 @@ export async function deliverBatch(
   consumer: Consumer,
   topicMessages: TopicMessages[],
   position: InputPosition,
-): Promise<RecordMetadata[]> {
+): Promise<Map<string, number>> {
   // TODO: make this a transaction. Until then a failure between the sends and the commit sends
   // the batch again; outputs already sent are then found as duplicates only when the changelog
   // records were sent too.
-  const metadata = topicMessages.length === 0 ? [] : await producer.sendBatch({ topicMessages, acks: -1 });
+  const lastOffsets = new Map<string, number>();
+  for (const request of splitBySize(topicMessages, MAX_REQUEST_BYTES)) {
+    const metadata = await producer.sendBatch({ topicMessages: request, acks: -1 });
+    for (const [key, offset] of lastOffsetsOf(request, metadata)) lastOffsets.set(key, offset);
+  }
 
   const next = (BigInt(position.lastOffset) + 1n).toString();
   await consumer.commitOffsets([{ topic: position.topic, partition: position.partition, offset: next }]);
-  return metadata;
+  return lastOffsets;
 }
 
-/** Returns the offset of the last record sent to one topic partition, or undefined when none. */
-export function lastSentOffset(metadata: readonly RecordMetadata[], topic: string, partition: number, count: number): number | undefined {
-  if (count === 0) return undefined;
-  const entry = metadata.find((item) => item.topicName === topic && item.partition === partition);
-  if (entry?.baseOffset === undefined) return undefined;
-  return Number(entry.baseOffset) + count - 1;
+/**
+ * Splits messages into requests of at most maxBytes of keys and values, keeping their order per
+ * topic. A single message above the limit gets a request of its own.
+ */
+export function splitBySize(topicMessages: readonly TopicMessages[], maxBytes: number): TopicMessages[][] {
+  const requests: TopicMessages[][] = [];
+  let current = new Map<string, Message[]>();
+  let currentBytes = 0;
+
+  for (const { topic, messages } of topicMessages) {
+    for (const message of messages) {
+      const bytes = byteLength(message.key) + byteLength(message.value);
+      if (currentBytes > 0 && currentBytes + bytes > maxBytes) {
+        requests.push(toTopicMessages(current));
+        current = new Map();
+        currentBytes = 0;
+      }
+      const list = current.get(topic) ?? [];
+      list.push(message);
+      current.set(topic, list);
+      currentBytes += bytes;
+    }
+  }
+  if (currentBytes > 0 || current.size > 0) requests.push(toTopicMessages(current));
+  return requests;
+}
+
+function toTopicMessages(byTopic: Map<string, Message[]>): TopicMessages[] {
+  return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+}
+
+function byteLength(value: Buffer | string | null | undefined): number {
+  if (value === null || value === undefined) return 0;
+  return typeof value === 'string' ? Buffer.byteLength(value) : value.length;
+}
+
+/**
+ * Returns the offset of the last message of each explicitly partitioned topic partition in one
+ * request, keyed `topic:partition`. Keyed messages without a partition are not counted, because
+ * the producer chooses their partition.
+ */
+function lastOffsetsOf(request: readonly TopicMessages[], metadata: readonly RecordMetadata[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const { topic, messages } of request) {
+    for (const message of messages) {
+      if (message.partition === undefined) continue;
+      const key = `${topic}:${message.partition}`;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+  }
+
+  const offsets = new Map<string, number>();
+  for (const entry of metadata) {
+    const key = `${entry.topicName}:${entry.partition}`;
+    const count = counts.get(key);
+    if (count !== undefined && entry.baseOffset !== undefined) offsets.set(key, Number(entry.baseOffset) + count - 1);
+  }
+  return offsets;
 }

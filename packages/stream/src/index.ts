@@ -17,7 +17,7 @@ export {
 } from './config.ts';
 export { CoPartitionedAssigner, assignPartitionNumbers } from './assigner.ts';
 export { CHANGELOG_CONTENT_TYPE, changelogKey, decodeLightCurve, encodeLightCurve, restorePartitions, type RestoreResult } from './changelog.ts';
-export { deliverBatch, lastSentOffset, type InputPosition } from './deliver.ts';
+export { deliverBatch, splitBySize, type InputPosition } from './deliver.ts';
 export { processBatch, type BatchContext, type BatchOutput, type DeadLetter, type DuplicateAlert } from './batch.ts';
 export { createKafka, kafkaClientConfig } from './kafka-client.ts';
 export { BatchOverlayStore, PartitionStore } from './partition-store.ts';

@@ -18,7 +18,8 @@ export class PartitionStore {
 
   constructor(readonly path: string) {
     mkdirSync(path, { recursive: true });
-    this.db = open<LightCurve | number, string>({ path, encoding: 'msgpack' });
+    // lmdb treats a path with an extension (here the '.' of a topic name) as a file unless told.
+    this.db = open<LightCurve | number, string>({ path, encoding: 'msgpack', noSubdir: false });
   }
 
   get(survey: string, objectId: string): LightCurve | undefined {

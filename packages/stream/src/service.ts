@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { Admin, Batch, Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
+import { Partitioners, type Admin, type Batch, type Consumer, type EachBatchPayload, type Kafka, type Producer } from 'kafkajs';
 import { ZTF_FEATURES } from '@lightbridge/features';
 import { type GateConfig, readGateConfig } from '@lightbridge/gate';
 import { loadModel, type Model } from '@lightbridge/model';
@@ -8,7 +8,7 @@ import { CoPartitionedAssigner } from './assigner.ts';
 import { processBatch, type BatchContext } from './batch.ts';
 import { type RestoreResult, restorePartitions } from './changelog.ts';
 import { describeConfig, StreamConfigError, type StreamConfig } from './config.ts';
-import { deliverBatch, lastSentOffset } from './deliver.ts';
+import { deliverBatch } from './deliver.ts';
 import { createKafka } from './kafka-client.ts';
 import { PartitionStore } from './partition-store.ts';
 import { ensureTopics, findInputTopics } from './topics.ts';
@@ -66,7 +66,14 @@ export class StreamService {
     this.admin = this.kafka.admin();
     // Idempotent with one request in flight: kafkajs 2.2.4 resends a whole request when one of
     // its partitions fails, and only an idempotent producer lets the broker drop the repeats.
-    this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    // The Java client's murmur2 partitioner, so records of one objectId land in the partition
+    // that other Kafka clients choose for it too.
+    this.producer = this.kafka.producer({
+      createPartitioner: Partitioners.DefaultPartitioner,
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+    });
     this.consumer = this.kafka.consumer({
       groupId: config.groupId,
       partitionAssigners: [CoPartitionedAssigner],
@@ -158,6 +165,15 @@ export class StreamService {
    * Runs synchronously up to the first await, so batches fetched after the join find the states.
    */
   private onAssignment(assignment: Record<string, number[]>): void {
+    try {
+      this.assign(assignment);
+    } catch (error) {
+      // A throw here would crash the consumer; batches of partitions without a state restore them.
+      log.error({ assignment, err: (error as Error).message }, 'preparing the assigned partitions failed; their batches will retry');
+    }
+  }
+
+  private assign(assignment: Record<string, number[]>): void {
     const assigned = new Set(Object.values(assignment).flat());
     log.info({ assignment, partitions: [...assigned].sort((a, b) => a - b) }, 'partitions assigned');
 
@@ -245,13 +261,13 @@ export class StreamService {
   private async processChunk(batch: Batch, state: PartitionState, messages: Batch['messages']): Promise<void> {
     const output = await processBatch(this.context!, state.store, batch.topic, batch.partition, messages);
     const lastOffset = messages[messages.length - 1]!.offset;
-    const metadata = await deliverBatch(this.producer, this.consumer, output.topicMessages, {
+    const lastOffsets = await deliverBatch(this.producer, this.consumer, output.topicMessages, {
       topic: batch.topic,
       partition: batch.partition,
       lastOffset,
     });
 
-    const changelogOffset = lastSentOffset(metadata, this.config.changelogTopic, batch.partition, output.changelogCount);
+    const changelogOffset = lastOffsets.get(`${this.config.changelogTopic}:${batch.partition}`);
     if (changelogOffset !== undefined) state.store.apply(output.changedLightCurves, changelogOffset);
     this.count(batch, messages.length, output);
   }
