@@ -1,13 +1,11 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createAvroType } from '@lightbridge/alerts';
+import { type ContainerCodec, createAvroType, encodeContainer } from '@lightbridge/alerts';
 import type { SimulatedField } from './cadence.ts';
 import { processingId, simulateField } from './cadence.ts';
 import type { ImpostorClass, SimulatedClass, TransientClass } from './classes.ts';
 import { SIMULATED_CLASSES, allocateClassCounts } from './classes.ts';
-import type { SimulatorCodec } from './container.ts';
-import { encodeDeterministicContainer } from './container.ts';
 import { observeSource } from './observe.ts';
 import type { AlertPacket, ObservedObject } from './packets.ts';
 import { buildAlertPackets } from './packets.ts';
@@ -26,7 +24,7 @@ export interface SimulateOptions {
   /** UTC date of the night, YYYY-MM-DD. */
   night: string;
   /** Avro block codec of the alert files; 'null' (uncompressed) by default, as ZTF publishes. */
-  codec?: SimulatorCodec;
+  codec?: ContainerCodec;
 }
 
 /** The simulated truth of one object. */
@@ -189,9 +187,8 @@ async function prepareEmptyFolder(folder: string): Promise<void> {
  * Writes each alert as <candid>.avro in candidate-time order. The sync marker is a hash of the
  * seed and the candid, so reruns give identical bytes and different alerts different markers.
  */
-async function writeAlertFiles(folder: string, packets: AlertPacket[], seed: number, codec: SimulatorCodec): Promise<string[]> {
+async function writeAlertFiles(folder: string, packets: AlertPacket[], seed: number, codec: ContainerCodec): Promise<string[]> {
   const type = createAvroType(ZTF_SIMULATED_ALERT_SCHEMA);
-  const schemaJson = JSON.stringify(ZTF_SIMULATED_ALERT_SCHEMA);
   const ordered = [...packets].sort((a, b) => candidateJd(a) - candidateJd(b) || (a.candid < b.candid ? -1 : 1));
 
   const files: string[] = [];
@@ -200,7 +197,7 @@ async function writeAlertFiles(folder: string, packets: AlertPacket[], seed: num
       const sync = createHash('sha256').update(`lightbridge-simulator:${seed}:${packet.candid}`).digest().subarray(0, 16);
       const file = join(folder, `${packet.candid}.avro`);
       files.push(file);
-      return writeFile(file, encodeDeterministicContainer(type, schemaJson, packet.record, codec, sync));
+      return writeFile(file, encodeContainer(ZTF_SIMULATED_ALERT_SCHEMA, [packet.record], codec, type, sync));
     });
     await Promise.all(batch);
   }

@@ -13,15 +13,17 @@ export function createAvroType(schema: object): avro.Type {
 
 /**
  * Encodes records as one Avro Object Container File: header with the schema, one data block.
- * ZTF publishes each alert as such a file, with a single record.
+ * ZTF publishes each alert as such a file, with a single record. The 16-byte sync marker is
+ * random unless given; a fixed marker makes the same records give the same bytes.
  */
 export function encodeContainer(
   schema: object,
   records: readonly unknown[],
   codec: ContainerCodec = 'null',
   type: avro.Type = createAvroType(schema),
+  sync: Buffer = randomBytes(16),
 ): Buffer {
-  const sync = randomBytes(16);
+  if (sync.length !== 16) throw new RangeError(`Avro sync marker must be 16 bytes, got ${sync.length}`);
   const metadata = avro.Type.forSchema({ type: 'map', values: 'bytes' }).toBuffer({
     'avro.schema': Buffer.from(JSON.stringify(schema)),
     'avro.codec': Buffer.from(codec),
