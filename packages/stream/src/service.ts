@@ -87,6 +87,11 @@ export class StreamService {
     this.done.catch(() => {});
   }
 
+  /** Input partition numbers currently assigned to this instance, sorted. */
+  assignedPartitions(): number[] {
+    return [...this.partitions.keys()].sort((a, b) => a - b);
+  }
+
   /** Loads the model, checks and creates topics, joins the group and starts consuming. */
   async start(): Promise<void> {
     log.info({ config: describeConfig(this.config) }, 'serve starting');
