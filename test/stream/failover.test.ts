@@ -1,4 +1,4 @@
-// Two serve instances share a 4-partition topic; one stops gracefully halfway, and the survivor
+// Two serve instances share a 4-partition topic, and one stops gracefully halfway. The survivor
 // must take over its partitions with their light curves restored from the changelog.
 
 import { readFileSync } from 'node:fs';

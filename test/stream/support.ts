@@ -75,7 +75,8 @@ export function readAlertFiles(): AlertFile[] {
 
 function compareCandids(a: string, b: string): number {
   if (a.length !== b.length) return a.length - b.length;
-  return a < b ? -1 : a > b ? 1 : 0;
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
 }
 
 /** Distinct candids of the decodable files. */
@@ -94,8 +95,8 @@ export async function createTopic(admin: Admin, prefix: string, partitions: numb
 }
 
 /**
- * Produces messages in the given order with the Java client's key partitioner, acks from all
- * replicas, 8 a request so a request of alerts with cutouts (up to about 100 KB each) stays below
+ * Produces messages in the given order with the Java client's key partitioner and acks from all
+ * replicas. Requests carry 8 messages, so alerts with cutouts (up to about 100 KB each) stay below
  * the broker's 1 MB record batch limit.
  */
 export async function produce(client: Kafka, topic: string, messages: Message[]): Promise<void> {
@@ -110,7 +111,7 @@ export async function produce(client: Kafka, topic: string, messages: Message[])
   }
 }
 
-/** An alert file as an input message, keyed by objectId (files that do not decode by file name). */
+/** Builds the input message of an alert file, keyed by objectId (by file name when it does not decode). */
 export function alertMessage(file: AlertFile): Message {
   return { key: file.objectId ?? file.path.split('/').at(-1)!, value: file.bytes };
 }

@@ -2,10 +2,10 @@ import { AssignerProtocol, type PartitionAssigner } from 'kafkajs';
 
 /**
  * A partition assigner that gives partition N of every subscribed topic to the same member.
- * Light curves are partitioned by partition number, not by topic (an object's alerts arrive in
- * a new topic every night, with the same key and so the same partition number), so one member
- * must own partition N of all input topics at once. Partition numbers go to the members, sorted
- * by member id, in turn.
+ * Light curves are partitioned by partition number, not by topic, because an object's alerts
+ * arrive in a new topic every night with the same key and so the same partition number. One
+ * member must therefore own partition N of all input topics at once. Partition numbers go to
+ * the members, sorted by member id, in turn.
  */
 export const CoPartitionedAssigner: PartitionAssigner = ({ cluster }) => ({
   name: 'LightbridgeCoPartitioned',

@@ -56,7 +56,7 @@ interface Origin {
 /**
  * Classifies the messages of one input partition against that partition's light curves. Never
  * throws for a bad message: messages that cannot be decoded or processed become dead letters,
- * and alerts whose candid the light curve already holds are counted as duplicates and dropped.
+ * and alerts whose candid is already in the light curve's alertIds are counted as duplicates and dropped.
  * The partition store itself is not changed; the changed light curves are returned.
  */
 export async function processBatch(

@@ -30,7 +30,7 @@ export function decodeLightCurve(bytes: Buffer): LightCurve {
   return value;
 }
 
-/** What one partition's restore did. */
+/** Outcome of one partition's restore. */
 export interface RestoreResult {
   partition: number;
   /** Changelog records read. */
@@ -65,10 +65,10 @@ interface RestorePlan {
 }
 
 /**
- * Brings the stores of the given partitions up to date with the changelog topic. A store that
- * records the changelog offset it reflects reads only the records after it; a store that is empty,
- * ahead of the changelog (the topic was recreated) or behind its start reads the partition from
- * the beginning. Reads up to the high watermark seen at the start, keeping the latest value per key.
+ * Brings the stores of the given partitions up to date with the changelog topic. A store reads
+ * only the records after the changelog offset it records. A store that is empty, ahead of the
+ * changelog (the topic was recreated) or behind its start reads the partition from the beginning.
+ * Reads up to the high watermark seen at the start, keeping the latest value per key.
  */
 export async function restorePartitions(options: RestoreOptions): Promise<RestoreResult[]> {
   const startedAt = Date.now();

@@ -1,9 +1,9 @@
 import type { Consumer, Message, Producer, RecordMetadata, TopicMessages } from 'kafkajs';
 
 /**
- * Most key and value bytes sent in one produce request. kafkajs puts all messages of one
+ * Maximum key and value bytes sent in one produce request. kafkajs puts all messages of one
  * partition in one record batch, and brokers reject a record batch above message.max.bytes
- * (1048588 bytes by default in Apache Kafka 4.0), while a ZTF alert with cutouts is about 60-100 KB.
+ * (about 1 MB by default), while a ZTF alert with its three cutouts is typically 20-100 KB.
  */
 const MAX_REQUEST_BYTES = 900_000;
 
@@ -21,9 +21,10 @@ export interface InputPosition {
  * partition (the changelog), keyed `topic:partition`.
  *
  * The sends and the commit are in this one function so that it can become one Kafka transaction
- * for exactly-once output: `const txn = await producer.transaction()`, `txn.sendBatch(...)`,
- * `txn.sendOffsets({ consumerGroupId, topics })` in place of the consumer commit, then
- * `txn.commit()` (or `txn.abort()` on error), with consumers of the outputs reading read_committed.
+ * for exactly-once output. A transactional producer would run `producer.transaction()`, then
+ * `sendBatch` on the transaction, `sendOffsets({ consumerGroupId, topics })` in place of the
+ * consumer commit, and `commit()` (or `abort()` on error). Consumers of the outputs then read
+ * with read_committed isolation.
  */
 export async function deliverBatch(
   producer: Producer,
@@ -31,9 +32,9 @@ export async function deliverBatch(
   topicMessages: TopicMessages[],
   position: InputPosition,
 ): Promise<Map<string, number>> {
-  // TODO: make this a transaction. Until then a failure between the sends and the commit sends
-  // the batch again; outputs already sent are then found as duplicates only when the changelog
-  // records were sent too.
+  // TODO: make this a transaction. Until then a failure between the sends and the commit makes
+  // the batch run again. Its alerts are then dropped as duplicates only if their changelog
+  // records were sent, so an output can be sent twice or, after a partial send, not at all.
   const lastOffsets = new Map<string, number>();
   for (const request of splitBySize(topicMessages, MAX_REQUEST_BYTES)) {
     const metadata = await producer.sendBatch({ topicMessages: request, acks: -1 });

@@ -18,7 +18,7 @@ export class PartitionStore {
 
   constructor(readonly path: string) {
     mkdirSync(path, { recursive: true });
-    // lmdb treats a path with an extension (here the '.' of a topic name) as a file unless told.
+    // lmdb 3.5 opens a path with an extension (here from the '.' of a topic name) as a file by default.
     this.db = open<LightCurve | number, string>({ path, encoding: 'msgpack', noSubdir: false });
   }
 

@@ -53,6 +53,11 @@ export class StreamService {
   private readonly producer: Producer;
   private readonly consumer: Consumer;
   private readonly partitions = new Map<number, PartitionState>();
+  /**
+   * Stores of revoked partitions, flushed but kept open: a partition assigned again reuses its
+   * handle, so one LMDB environment is never opened twice or closed while a new owner opens it.
+   */
+  private readonly idleStores = new Map<number, PartitionStore>();
   private context: BatchContext | undefined;
   private model: Model | undefined;
   private inputTopics: string[] = [];
@@ -146,7 +151,8 @@ export class StreamService {
     await this.inFlight;
     await this.consumer.disconnect();
     await this.producer.disconnect();
-    for (const [partition, state] of this.partitions) await this.dropPartition(partition, state);
+    for (const [partition, state] of this.partitions) await this.revokePartition(partition, state);
+    for (const [partition, store] of this.idleStores) await this.closeStore(partition, store);
     await this.admin.disconnect();
     await this.model?.close();
 
@@ -185,14 +191,14 @@ export class StreamService {
     for (const [partition, state] of this.partitions) {
       if (!assigned.has(partition)) {
         this.partitions.delete(partition);
-        void this.dropPartition(partition, state);
+        void this.revokePartition(partition, state);
       }
     }
 
     const toRestore = new Map<number, PartitionStore>();
     for (const partition of assigned) {
       const state = this.partitions.get(partition);
-      toRestore.set(partition, state?.store ?? new PartitionStore(this.storePath(partition)));
+      toRestore.set(partition, state?.store ?? this.openStore(partition));
     }
     if (toRestore.size === 0) return;
 
@@ -220,14 +226,31 @@ export class StreamService {
     return results;
   }
 
-  private async dropPartition(partition: number, state: PartitionState): Promise<void> {
+  /** Flushes a revoked partition's store and keeps it open as idle; runs synchronously up to the first await. */
+  private async revokePartition(partition: number, state: PartitionState): Promise<void> {
+    this.idleStores.set(partition, state.store);
     try {
       await state.ready.catch(() => undefined);
-      await state.store.close();
-      log.info({ partition }, 'partition revoked; store flushed and closed');
+      await state.store.flush();
+      log.info({ partition }, 'partition revoked; store flushed');
+    } catch (error) {
+      log.error({ partition, err: (error as Error).message }, 'flushing the store of a revoked partition failed');
+    }
+  }
+
+  private async closeStore(partition: number, store: PartitionStore): Promise<void> {
+    try {
+      await store.close();
     } catch (error) {
       log.error({ partition, err: (error as Error).message }, 'closing the partition store failed');
     }
+  }
+
+  /** Returns the idle store of a partition assigned again, or opens its store. */
+  private openStore(partition: number): PartitionStore {
+    const idle = this.idleStores.get(partition);
+    this.idleStores.delete(partition);
+    return idle ?? new PartitionStore(this.storePath(partition));
   }
 
   private storePath(partition: number): string {
@@ -301,7 +324,7 @@ export class StreamService {
   private async readyPartition(batch: Batch, heartbeat: () => Promise<void>): Promise<PartitionState> {
     let state = this.partitions.get(batch.partition);
     if (state === undefined || state.dirty) {
-      const store = state?.store ?? new PartitionStore(this.storePath(batch.partition));
+      const store = state?.store ?? this.openStore(batch.partition);
       const ready = this.restore(new Map([[batch.partition, store]])).then((results) => results[0]);
       ready.catch(() => {});
       state = { store, ready, dirty: false };
