@@ -20,6 +20,7 @@ import {
   readTopic,
   serveConfig,
   testClient,
+  topicSize,
 } from './support.ts';
 
 const alertsRoot = sharedDataPath('alerts');
@@ -87,6 +88,8 @@ describeData('serve with bad input', () => {
     const stats = service.stats;
     service = undefined;
 
+    expect(await topicSize(admin, config.outputTopic), 'records in the output topic after stop').toBe(good.length);
+    expect(await topicSize(admin, config.deadLetterTopic), 'records in the dead-letter topic after stop').toBe(bad.length);
     expect(stats.duplicates, 'duplicates counted').toBe(1);
     expect(stats.deadLetters, 'dead letters counted').toBe(bad.length);
     expect(stats.messages, 'messages handled').toBe(messages.length);

@@ -19,6 +19,7 @@ import {
   readTopic,
   serveConfig,
   testClient,
+  topicSize,
   waitFor,
   type AlertFile,
 } from './support.ts';
@@ -101,6 +102,7 @@ describeData('serve failover', () => {
     await produce(client, input, secondHalf.map(alertMessage));
     const records = await readTopic(client, config.outputTopic, (read) => read.length >= files.length, readTimeoutMs);
     const outputs = records.map(decodeOutput);
+    expect(await topicSize(admin, config.outputTopic), 'records in the output topic').toBe(files.length);
 
     // Every alert once, from whichever instance owned its partition.
     const counts = countByCandid(outputs);

@@ -170,6 +170,12 @@ function headerStrings(headers: IHeaders | undefined): Record<string, string> {
   return strings;
 }
 
+/** Returns the number of records in a topic (the sum of its partitions' high watermarks; topics here are never compacted). */
+export async function topicSize(admin: Admin, topic: string): Promise<number> {
+  const offsets = await admin.fetchTopicOffsets(topic);
+  return offsets.reduce((sum, entry) => sum + Number(entry.high), 0);
+}
+
 /** Waits until `condition` holds, checking every 200 ms; rejects with `what` after timeoutMs. */
 export async function waitFor(condition: () => boolean, what: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
