@@ -16,7 +16,7 @@ if [ "$(id -u)" -ne 0 ]; then
   exit 1
 fi
 
-# policy-rc.d exit code 101 tells invoke-rc.d (used by the package's postinst) not to start the
+# policy-rc.d exit code 101 makes invoke-rc.d (used by the package's postinst) skip starting the
 # service. Only create the file when none exists, and remove only the file this script created.
 policy=/usr/sbin/policy-rc.d
 created_policy=false

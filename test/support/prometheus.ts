@@ -36,8 +36,8 @@ export interface PrometheusHandle {
   /** Runs an instant query through /api/v1/query; throws on a query error or a non-vector result. */
   query(promql: string): Promise<PromSample[]>;
   /**
-   * Repeats `query` until `accept` returns true for its samples, and returns them; throws after
-   * `timeoutMs` with the last samples, so a failing test shows what Prometheus had.
+   * Repeats `query` until `accept` returns true for its samples, and returns them. After
+   * `timeoutMs` it throws with the last samples, so a failing test shows what Prometheus returned.
    */
   waitFor(promql: string, accept: (samples: PromSample[]) => boolean, timeoutMs?: number): Promise<PromSample[]>;
   /** Stops the server and removes its data folder. */

@@ -27,9 +27,9 @@ export interface TelemetryServer {
 }
 
 /**
- * Starts the HTTP server that Prometheus and the orchestrator poll: GET /metrics (Prometheus
- * text format), /healthz (200 while the process runs), /readyz (200 when every check is true,
- * else 503, with the checks as JSON either way); any other path is 404.
+ * Starts the HTTP server that Prometheus and the orchestrator poll. GET /metrics returns the
+ * Prometheus text format and /healthz returns 200 while the process runs. /readyz returns 200
+ * when every check is true, else 503, with the checks as JSON. Any other path returns 404.
  */
 export async function startTelemetryServer(options: TelemetryServerOptions): Promise<TelemetryServer> {
   const host = options.host ?? '127.0.0.1';
@@ -74,7 +74,7 @@ async function handle(options: TelemetryServerOptions, request: IncomingMessage,
   }
 }
 
-/** A service with no checks is not ready: an empty list means readiness was never wired in. */
+/** Sends 200 or 503; an empty checks object counts as not ready, because readiness was never wired in. */
 function sendReadiness(response: ServerResponse, readiness: Readiness): void {
   const values = Object.values(readiness.checks);
   const ready = readiness.ready && values.length > 0 && values.every((value) => value);

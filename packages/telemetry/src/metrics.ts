@@ -79,7 +79,7 @@ export const METRICS = {
   duplicates: {
     name: 'lightbridge_duplicate_alerts_total',
     type: 'counter',
-    help: 'Alerts dropped because the light curve already holds their candid.',
+    help: 'Alerts dropped because the light curve already contains their candid.',
     labelNames: ['topic'],
   },
   stageDuration: {

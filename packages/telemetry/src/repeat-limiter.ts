@@ -18,7 +18,7 @@ export interface RepeatLimiter {
   log(level: RepeatLevel, key: string, fields: Record<string, unknown>, message: string): boolean;
   error(key: string, fields: Record<string, unknown>, message: string): boolean;
   warn(key: string, fields: Record<string, unknown>, message: string): boolean;
-  /** Logs one summary per key whose interval has ended with suppressed lines, and forgets those keys. */
+  /** Logs one summary per key whose interval has ended with suppressed lines, and removes those keys. */
   flush(): void;
   /** Logs the summaries of all keys, ended or not, and stops the timer. */
   close(): void;
@@ -36,7 +36,7 @@ interface KeyWindow {
  * Creates a rate limiter for repeated log lines, such as one error per bad message of a replayed
  * topic: for each key, the first `perMinute` lines of an interval are logged, the rest are
  * counted, and one summary line per key reports the count when the interval ends. Keys should
- * be bounded (an error kind and a topic, not an objectId), because each live key holds a window.
+ * be bounded (an error kind and a topic, not an objectId), because each live key keeps a window in memory.
  */
 export function createRepeatLimiter(logger: Logger, options: RepeatLimiterOptions = {}): RepeatLimiter {
   const limit = options.perMinute ?? 5;

@@ -11,7 +11,7 @@ interface Line {
   offset?: number;
 }
 
-/** A pino logger that stores its lines, and a settable clock. */
+/** Creates a limiter over a pino logger that stores its lines, with a settable clock. */
 function setup(perMinute: number) {
   const lines: Line[] = [];
   const sink = new Writable({
