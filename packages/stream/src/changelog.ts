@@ -139,8 +139,8 @@ async function readChangelog(options: RestoreOptions, plans: RestorePlan[]): Pro
             }
 
             applyRecords(plan, batch.messages, options.log);
-            // TODO: once the changelog is written in transactions, its last offset can be a commit
-            // marker, which kafkajs 2.2.4 filters out without calling eachBatch; finish on position then.
+            // TODO: finish on the consumer position once the changelog is written in transactions.
+            // Its last offset can then be a commit marker, and kafkajs 2.2.4 skips eachBatch for those.
             if (Number(batch.lastOffset()) >= plan.end - 1) {
               remaining.delete(batch.partition);
               pause();
