@@ -4,7 +4,7 @@
  * is printed beside the decode-only rate measured in the same process, so figures from a noisy
  * machine can still be compared as ratios.
  *
- *   pnpm bench [--alerts N] [--runs N] [--skip-file-pipeline]
+ *   pnpm bench [--alerts N] [--runs N] [--skip-steps] [--skip-file-pipeline]
  */
 import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
@@ -12,7 +12,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import tar from 'tar-stream';
-import { type Alert, decodeAlerts, decodeContainer, encodeContainer } from '@lightbridge/alerts';
+import { type Alert, createAvroType, decodeAlerts, decodeContainer, encodeContainer } from '@lightbridge/alerts';
 import { ZTF_FEATURES } from '@lightbridge/features';
 import { LmdbLightCurveStore, mergeAlert } from '@lightbridge/lightcurve';
 import { loadModel } from '@lightbridge/model';
@@ -25,6 +25,7 @@ const { values } = parseArgs({
     alerts: { type: 'string', default: '100000' },
     runs: { type: 'string', default: '3' },
     'skip-file-pipeline': { type: 'boolean', default: false },
+    'skip-steps': { type: 'boolean', default: false },
   },
 });
 const targetAlerts = Number(values.alerts);
@@ -133,6 +134,8 @@ async function writeArchive(buffers: Buffer[], copies: number, path: string): Pr
   const file = createWriteStream(path);
   pack.pipe(file);
   const decoded = buffers.map((bytes) => decodeContainer(bytes));
+  const types = new Map<object, ReturnType<typeof createAvroType>>();
+  const typeOf = (schema: object) => types.get(schema) ?? types.set(schema, createAvroType(schema)).get(schema)!;
 
   for (let copy = 0; copy < copies; copy += 1) {
     for (const container of decoded) {
@@ -145,7 +148,7 @@ async function writeArchive(buffers: Buffer[], copies: number, path: string): Pr
         candidate: { ...record.candidate, candid },
         ...('candid' in record ? { candid } : {}),
       };
-      const bytes = encodeContainer(container.schema, [renamed]);
+      const bytes = encodeContainer(container.schema, [renamed], 'null', typeOf(container.schema));
       pack.entry({ name: `${candid}.avro`, size: bytes.length }, bytes);
       if (file.writableNeedDrain) await once(file, 'drain');
     }
@@ -186,16 +189,18 @@ async function main(): Promise<void> {
   const stages: StageRates[] = [];
   for (let run = 0; run < runs; run += 1) {
     decode.push(measureDecode(buffers, copies));
-    stages.push(await measureStages(buffers, copies));
+    if (!values['skip-steps']) stages.push(await measureStages(buffers, copies));
   }
   const decodeRate = median(decode);
   const row = (name: string, rate: number) =>
     console.log(`${name.padEnd(34)}${rate.toFixed(0).padStart(10)} alerts/s   ${(rate / decodeRate).toFixed(3).padStart(7)} × decode`);
   console.log(`${'step'.padEnd(34)}${'median'.padStart(10)}             ratio`);
   row('decode (baseline)', decodeRate);
-  row('state update (merge + LMDB put)', median(stages.map((stage) => stage.state)));
-  row('features', median(stages.map((stage) => stage.features)));
-  row(`scoring (ONNX, batches of ${SCORE_BATCH})`, median(stages.map((stage) => stage.scoring)));
+  if (stages.length > 0) {
+    row('state update (merge + LMDB put)', median(stages.map((stage) => stage.state)));
+    row('features', median(stages.map((stage) => stage.features)));
+    row(`scoring (ONNX, batches of ${SCORE_BATCH})`, median(stages.map((stage) => stage.scoring)));
+  }
 
   if (!values['skip-file-pipeline']) {
     const pipeline: number[] = [];
