@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything lightbridge needs on a fresh machine with Node.js 20+, Python 3.11 and,
 # for the Kafka tests, Java 17 and Maven: pnpm and the workspace's packages, the trainer's
-# Python environment, and the Kafka broker's jars. Safe to run again; finished steps are quick.
+# Python environment, the Kafka broker's jars and, for the monitoring tests, Debian's Prometheus
+# (which needs root for apt-get). Safe to run again; finished steps are quick.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,4 +24,9 @@ fi
 if [[ -f deploy/kafka/fetch.sh ]]; then
   echo "setup: fetching the Kafka broker's jars with Maven"
   bash deploy/kafka/fetch.sh
+fi
+
+if [[ -f deploy/prometheus/install.sh ]]; then
+  echo "setup: installing Prometheus and promtool (Debian package)"
+  bash deploy/prometheus/install.sh
 fi
