@@ -28,5 +28,9 @@ fi
 
 if [[ -f deploy/prometheus/install.sh ]]; then
   echo "setup: installing Prometheus and promtool (Debian package)"
-  bash deploy/prometheus/install.sh
+  if ! bash deploy/prometheus/install.sh; then
+    # Classifying needs no Prometheus, so only CI, which runs the monitoring tests, stops here.
+    if [[ "${CI:-}" == "true" ]]; then exit 1; fi
+    echo "setup: Prometheus is not installed; the monitoring tests will be skipped" >&2
+  fi
 fi
