@@ -61,6 +61,7 @@ export class StreamService {
   private context: BatchContext | undefined;
   private model: Model | undefined;
   private inputTopics: string[] = [];
+  private restoreQueue: Promise<void> = Promise.resolve();
   private stopping = false;
   private inFlight: Promise<void> | undefined;
   private resolveDone!: () => void;
@@ -210,15 +211,23 @@ export class StreamService {
     }
   }
 
+  /**
+   * Restores the stores after every earlier restore has settled, so a store revoked and assigned
+   * again while its restore runs is never restored twice at once.
+   */
   private async restore(stores: Map<number, PartitionStore>): Promise<RestoreResult[]> {
-    const results = await restorePartitions({
-      kafka: this.kafka,
-      admin: this.admin,
-      changelogTopic: this.config.changelogTopic,
-      groupIdPrefix: this.config.groupId,
-      stores,
-      log,
-    });
+    const run = this.restoreQueue.then(() =>
+      restorePartitions({
+        kafka: this.kafka,
+        admin: this.admin,
+        changelogTopic: this.config.changelogTopic,
+        groupIdPrefix: this.config.groupId,
+        stores,
+        log,
+      }),
+    );
+    this.restoreQueue = run.then(() => undefined, () => undefined);
+    const results = await run;
     for (const result of results) {
       this.restores.push(result);
       log.info({ ...result, topic: this.config.changelogTopic }, result.mode === 'current' ? 'partition store is current' : 'partition restored');
