@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
-import { createBrokerMetrics, setModelInfo, startTelemetryServer, type TelemetryServer } from '../../packages/telemetry/src/index.ts';
+import { createBrokerMetrics, setModelInfo, startTelemetryServer, type TelemetryServer } from '@lightbridge/telemetry';
 import { prometheusAvailable, startPrometheus, type PrometheusHandle } from '../support/prometheus.ts';
 
 const rulesFile = fileURLToPath(new URL('../../deploy/prometheus/rules/lightbridge.rules.yml', import.meta.url));

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Admin, Kafka, Message } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StreamService } from '../../packages/stream/src/index.ts';
+import { StreamService } from '@lightbridge/stream';
 import { listAvroFiles } from '../../packages/alerts/test/helpers.ts';
 import { startKafka, type KafkaHandle } from '../support/kafka.ts';
 import { sharedDataPath } from '../support/shared-data.ts';

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import type { Admin, Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeAlerts } from '@lightbridge/alerts';
-import { StreamService } from '../../packages/stream/src/index.ts';
+import { StreamService } from '@lightbridge/stream';
 import { startKafka, type KafkaHandle } from '../support/kafka.ts';
 import { sharedDataPath } from '../support/shared-data.ts';
 import {

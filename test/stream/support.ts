@@ -9,7 +9,7 @@ import { Kafka, Partitioners, logLevel } from 'kafkajs';
 import type { Admin, IHeaders, Message } from 'kafkajs';
 import { decodeAlerts } from '@lightbridge/alerts';
 import { classificationType } from '@lightbridge/pipeline';
-import { loadStreamConfig, type RawSettings, type StreamConfig } from '../../packages/stream/src/index.ts';
+import { loadStreamConfig, type RawSettings, type StreamConfig } from '@lightbridge/stream';
 import { classifyFiles, DEFAULT_MODEL_FOLDER } from '../../services/cli/src/classify/run.ts';
 import { listAvroFiles } from '../../packages/alerts/test/helpers.ts';
 import { SHARED_DATA, ZTF_ALERT_FOLDERS } from '../support/shared-data.ts';

@@ -25,6 +25,8 @@ export class LmdbLightCurveStore implements LightCurveStore {
     this.db = open<LightCurve, string>({
       path: options.path,
       encoding: 'msgpack',
+      // Always a folder: without this, lmdb opens a path whose last part has a dot as a file.
+      noSubdir: false,
       mapSize: options.mapSize ?? 64 * 1024 ** 3,
     });
   }

@@ -58,3 +58,15 @@ describe('MemoryLightCurveStore', () => {
     expect(store.count()).toBe(1);
   });
 });
+
+describe('LmdbLightCurveStore paths', () => {
+  it('opens a folder whose name has a dot', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'lightbridge-lmdb-')), 'run.1');
+    const store = new LmdbLightCurveStore({ path });
+    store.put(lightCurveWith('ZTF21aaaaaaa', 1));
+    await store.close();
+    const reopened = new LmdbLightCurveStore({ path });
+    expect(reopened.count()).toBe(1);
+    await reopened.close();
+  });
+});

@@ -1,6 +1,5 @@
 import { componentLogger } from '@lightbridge/telemetry';
-// TODO: import '@lightbridge/stream' once services/cli lists it as a dependency.
-import { loadStreamConfig, StreamConfigError, StreamService, TopicSetupError } from '../../../../packages/stream/src/index.ts';
+import { loadStreamConfig, StreamConfigError, StreamService, TopicSetupError } from '@lightbridge/stream';
 import { DEFAULT_MODEL_FOLDER } from '../classify/run.ts';
 import { type Command } from '../command.ts';
 import { parseServeArguments, usage } from '../serve/options.ts';

@@ -1,6 +1,5 @@
 import { parseArgs } from 'node:util';
-// TODO: import '@lightbridge/stream' once services/cli lists it as a dependency.
-import { type FilterTopic, type RawSettings } from '../../../../packages/stream/src/index.ts';
+import { type FilterTopic, type RawSettings } from '@lightbridge/stream';
 import { UsageError } from '../command.ts';
 
 export const usage = `usage: lightbridge serve [options]
