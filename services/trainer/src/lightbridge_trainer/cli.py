@@ -8,6 +8,7 @@ import sys
 import time
 from pathlib import Path
 
+from lightbridge_trainer.benchmark_cli import add_parsers, run_augment, run_benchmark, run_score
 from lightbridge_trainer.table import FeatureTableError, read_feature_table
 from lightbridge_trainer.train import METHODS, TrainingConfig, log, train
 
@@ -17,10 +18,17 @@ CURRENT_FILE = "CURRENT"
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    arguments = argv if argv is not None else sys.argv[1:]
+    if args.command == "augment":
+        return run_augment(args, log)
+    if args.command == "benchmark":
+        return run_benchmark(args, shlex.join(["python", "-m", "lightbridge_trainer", *arguments]), log)
+    if args.command == "score":
+        return run_score(args, log)
     if args.command != "train":
         parser.print_help()
         return 2
-    return _train(args, argv if argv is not None else sys.argv[1:])
+    return _train(args, arguments)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -49,6 +57,7 @@ def _parser() -> argparse.ArgumentParser:
     train_parser.add_argument(
         "--regenerate", help="command recorded in the manifest as the way to rebuild the model (default: this one)"
     )
+    add_parsers(commands)
     return parser
 
 
