@@ -1,4 +1,5 @@
 import { connect } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Admin, PartitionMetadata } from 'kafkajs';
 
 /** A replay that cannot go on (brokers unreachable, topic missing, a send failed); the CLI exits with 1. */
@@ -90,11 +91,31 @@ export async function prepareTopic(admin: Admin, request: TopicRequest): Promise
       throw new ReplayError(`topic "${request.topic}" does not exist; create it first or pass --create-topic (with --partitions N)`);
     }
     // createTopics returns false when another client created the topic meanwhile, which is fine.
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic: request.topic, numPartitions: request.partitions }] });
+    await admin.createTopics({ topics: [{ topic: request.topic, numPartitions: request.partitions }] });
   }
+  return waitForLeaders(admin, request.topic, TOPIC_READY_TIMEOUT_MS);
+}
 
-  const metadata = await admin.fetchTopicMetadata({ topics: [request.topic] });
-  const partitions = metadata.topics[0]?.partitions ?? [];
-  if (partitions.length === 0) throw new ReplayError(`topic "${request.topic}" has no partitions in the broker metadata`);
-  return partitions;
+const TOPIC_READY_TIMEOUT_MS = 60_000;
+
+/**
+ * Returns the topic's partitions once each has a leader. A busy broker can answer metadata
+ * requests with UNKNOWN_TOPIC_OR_PARTITION for a moment after creating a topic, which kafkajs
+ * 2.2.4 createTopics({ waitForLeaders }) does not retry, so this polls until `timeoutMs`.
+ */
+export async function waitForLeaders(admin: Admin, topic: string, timeoutMs: number): Promise<PartitionMetadata[]> {
+  const deadline = Date.now() + timeoutMs;
+  let problem = 'no metadata yet';
+  while (Date.now() < deadline) {
+    try {
+      const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
+      const partitions = metadata.topics[0]?.partitions ?? [];
+      if (partitions.length > 0 && partitions.every((partition) => partition.leader >= 0)) return partitions;
+      problem = `${partitions.filter((partition) => partition.leader < 0).length} of ${partitions.length} partitions have no leader`;
+    } catch (error) {
+      problem = (error as Error).message;
+    }
+    await sleep(200);
+  }
+  throw new ReplayError(`topic "${topic}" is not ready after ${timeoutMs / 1000} s (${problem}); check the broker log`);
 }
