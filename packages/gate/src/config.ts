@@ -37,8 +37,22 @@ export function mergeGateConfig(partial: unknown, where = 'gate configuration'):
       if (typeof value !== typeof rule[key] || (typeof value === 'number' && !Number.isFinite(value))) {
         throw new Error(`${where}: ${ruleName}.${key} must be a ${typeof rule[key]}, got ${JSON.stringify(value)}`);
       }
+      checkRange(ruleName, key, value, where);
       rule[key] = value;
     }
   }
   return merged as unknown as GateConfig;
+}
+
+/** Score thresholds lie in 0–1, distances and counts are not negative, counts are whole. */
+function checkRange(ruleName: string, key: string, value: unknown, where: string): void {
+  if (typeof value !== 'number') return;
+  const isScore = key === 'minDrb' || key === 'minRb' || key === 'minSgscore';
+  if (isScore && (value < 0 || value > 1)) {
+    throw new Error(`${where}: ${ruleName}.${key} must lie between 0 and 1, got ${value}`);
+  }
+  if (value < 0) throw new Error(`${where}: ${ruleName}.${key} must not be negative, got ${value}`);
+  if (key === 'minDetections' && !Number.isInteger(value)) {
+    throw new Error(`${where}: ${ruleName}.${key} must be a whole number, got ${value}`);
+  }
 }

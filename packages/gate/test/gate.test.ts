@@ -74,6 +74,18 @@ describe('gate configuration', () => {
     expect(() => mergeGateConfig({ bogus: { minDrb: '0.5' } })).toThrow(/bogus.minDrb must be a number/);
   });
 
+  it('rejects a score outside 0 to 1', () => {
+    expect(() => mergeGateConfig({ bogus: { minDrb: 8 } })).toThrow(/bogus.minDrb must lie between 0 and 1, got 8/);
+  });
+
+  it('rejects a negative distance', () => {
+    expect(() => mergeGateConfig({ star: { maxDistanceArcsec: -1 } })).toThrow(/must not be negative/);
+  });
+
+  it('rejects a fractional detection count', () => {
+    expect(() => mergeGateConfig({ tooFewDetections: { minDetections: 2.5 } })).toThrow(/must be a whole number/);
+  });
+
   it('rejects an unreadable file', () => {
     expect(() => readGateConfig('/nonexistent/gate.json')).toThrow(/cannot be read/);
   });

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ModelLoadError } from './errors.ts';
 
@@ -9,6 +9,8 @@ import { ModelLoadError } from './errors.ts';
  */
 export function resolveModelFolder(folder: string): string {
   const absolute = resolve(folder);
+  if (!existsSync(absolute)) throw new ModelLoadError(`model folder ${absolute} not found`);
+  if (!statSync(absolute).isDirectory()) throw new ModelLoadError(`model folder ${absolute} is a file, expected a folder`);
   if (existsSync(join(absolute, 'manifest.json'))) return absolute;
 
   const pointer = join(absolute, 'CURRENT');

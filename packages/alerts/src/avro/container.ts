@@ -116,7 +116,7 @@ function readBlock(
   if (size < 0) {
     throw new AlertDecodeError('corrupt-block', `block at byte ${blockStart} claims a negative size ${size}`);
   }
-  const payload = readBytes(cursor, size, `block of ${size} bytes at byte ${blockStart}`);
+  const payload = readBytes(cursor, size, `${size}-byte block that starts at byte ${blockStart}`);
   const marker = readBytes(cursor, SYNC_SIZE, 'block sync marker');
   if (!marker.equals(sync)) {
     throw new AlertDecodeError('corrupt-block', `block at byte ${blockStart} ends with a wrong sync marker`);
@@ -228,10 +228,7 @@ function readBytes(cursor: Cursor, length: number, what: string): Buffer {
   }
   const end = cursor.pos + length;
   if (end > cursor.buf.length) {
-    throw new AlertDecodeError(
-      'truncated',
-      `input ends inside the ${what}: needs ${length} bytes at byte ${cursor.pos}, has ${cursor.buf.length - cursor.pos}`,
-    );
+    throw new AlertDecodeError('truncated', `input ends at byte ${cursor.buf.length}, inside the ${what}`);
   }
   const slice = cursor.buf.subarray(cursor.pos, end);
   cursor.pos = end;

@@ -95,12 +95,13 @@ function readHistory(
 ): { detections: Detection[]; nonDetections: NonDetection[] } {
   const detections: Detection[] = [];
   const nonDetections: NonDetection[] = [];
+  const wrongNight: string[] = [];
 
   for (const entry of entries) {
     const sourceId = optionalId(entry, 'candid');
     const nightProblem = nightIdProblem(entry);
     if (nightProblem !== undefined) {
-      warnings.push(`prv_candidate ${sourceId ?? '(upper limit)'} left out: ${nightProblem}`);
+      wrongNight.push(nightProblem);
       continue;
     }
     if (sourceId === undefined) {
@@ -120,6 +121,11 @@ function readHistory(
     }
     detections.push(toDetection(entry, sourceId));
   }
+
+  // One line for all of them: a rewritten file can have dozens, all with the same fault.
+  if (wrongNight.length > 0) {
+    warnings.push(`${wrongNight.length} prv_candidates left out because their jd is not on their ZTF night (nid); first: ${wrongNight[0]}`);
+  }
   return { detections, nonDetections };
 }
 
@@ -133,7 +139,7 @@ function nightIdProblem(entry: AvroRecord): string | undefined {
   const jd = entry.jd;
   if (typeof nid !== 'number' || typeof jd !== 'number') return undefined;
   if (Math.abs(jd - (NIGHT_ID_JD_OFFSET + nid)) <= NIGHT_ID_JD_TOLERANCE_DAYS) return undefined;
-  return `jd ${jd} does not fall on its night id ${nid}`;
+  return `jd ${jd} is not on night nid ${nid}`;
 }
 
 /** Returns why a detection record is unusable, or undefined when it is fine. */

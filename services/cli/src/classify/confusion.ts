@@ -22,9 +22,13 @@ export function confusionTable(classificationsPath: string, truth: readonly Trut
 
   const counts = new Map<string, Map<string, number>>();
   const columns = new Set<string>();
+  let silent = 0;
   for (const row of truth) {
     // Objects that never rose above the detection limit on the night produced no alert.
-    if (row.alerts === 0) continue;
+    if (row.alerts === 0) {
+      silent += 1;
+      continue;
+    }
     const record = lastByObject.get(row.objectId);
     const outcome = record === undefined ? 'no output' : outcomeOf(record);
     columns.add(outcome);
@@ -32,7 +36,10 @@ export function confusionTable(classificationsPath: string, truth: readonly Trut
     cells.set(outcome, (cells.get(outcome) ?? 0) + 1);
     counts.set(row.class, cells);
   }
-  return formatTable(counts, [...columns].sort());
+  const classColumns = [...columns].filter((column) => !column.startsWith('flag:')).sort();
+  const flagColumns = [...columns].filter((column) => column.startsWith('flag:')).sort();
+  const footer = `${truth.length - silent} objects with alerts; ${silent} simulated objects stayed below the detection limit and produced none\n`;
+  return formatTable(counts, [...classColumns, ...flagColumns]) + footer;
 }
 
 function formatTable(counts: Map<string, Map<string, number>>, columns: string[]): string {

@@ -73,6 +73,7 @@ export async function classifyFiles(options: ClassifyOptions): Promise<RunSummar
       if (decoded.error !== undefined) {
         await reject(files, summary, { source: input.source, error: decoded.error });
       } else {
+        summary.alerts += decoded.alerts.length;
         for (const alert of decoded.alerts) {
           if (await isDuplicate(alert, input.source, seen, files, summary)) continue;
           await process(reorder.push({ alert, source: input.source }));

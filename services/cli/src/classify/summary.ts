@@ -2,7 +2,11 @@ import type { ClassificationRecord } from '@lightbridge/pipeline';
 
 /** Counts of one classify run, printed at its end and written to summary.json. */
 export class RunSummary {
+  /** Inputs read: files and archive members, including those rejected. */
   read = 0;
+  /** Alerts decoded from the inputs (a container may hold more than one). */
+  alerts = 0;
+  /** Records with class probabilities; overlaps `flagged` when a flag does not block scoring. */
   classified = 0;
   flagged = 0;
   rejected = 0;
@@ -38,6 +42,7 @@ export class RunSummary {
   toJSON(): Record<string, unknown> {
     return {
       read: this.read,
+      alerts: this.alerts,
       classified: this.classified,
       flagged: this.flagged,
       rejected: this.rejected,
@@ -51,12 +56,13 @@ export class RunSummary {
 
   format(): string {
     const lines = [
-      `alerts read:        ${this.read}`,
-      `classified:         ${this.classified}`,
+      `inputs read:        ${this.read}  (files and archive members)`,
+      `alerts decoded:     ${this.alerts}`,
+      `classified:         ${this.classified}  (records with class probabilities)`,
       `flagged:            ${this.flagged}${formatCounts(this.flaggedByFlag)}`,
       `rejected:           ${this.rejected}${formatCounts(this.rejectedByReason)}`,
       `predicted classes:  ${formatCounts(this.perClass).trim() || '(none)'}`,
-      `time:               ${this.seconds.toFixed(2)} s (${this.alertsPerSecond.toFixed(0)} alerts/s)`,
+      `time:               ${this.seconds.toFixed(2)} s (${this.alertsPerSecond.toFixed(0)} inputs/s)`,
     ];
     return `${lines.join('\n')}\n`;
   }

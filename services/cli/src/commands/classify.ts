@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -17,7 +17,10 @@ reason, and the counts to OUT/summary.json.
 
 With no PATH, simulates a ZTF night (see "lightbridge simulate") into a temporary folder,
 classifies it and prints the confusion of true class against the outcome of each object's
-last alert.
+last alert. The simulated alerts are deleted afterwards.
+
+Exit status: 0 when every input was read (rejected inputs are listed in rejected.ndjson), 1 when
+the run failed or found no input, 2 for an invalid command line.
 
 options:
   --out DIR         output folder (default: out)
@@ -29,17 +32,31 @@ options:
   --batch-size N    alerts scored per model call (default: 256)
   --reorder-window N
                     alerts held in memory so that they are merged in time order, since files
-                    in folders and archives rarely are (default: 2000; 0 keeps input order)
+                    in folders and archives rarely are (default: 2000; 0 keeps input order).
+                    Raise it for a large archive whose files are far from time order; memory
+                    grows by about the alert size (60-70 KB for ZTF) per held alert
   --seed N          seed of the simulated night when no PATH is given (default: 1)
   --objects N       objects in the simulated night when no PATH is given (default: 400)
   --no-progress     do not print progress lines on standard error
 `;
 
-function positiveInteger(value: string | undefined, name: string, fallback: number): number {
+function integerOption(value: string | undefined, name: string, fallback: number, minimum: 0 | 1): number {
   if (value === undefined) return fallback;
   const number = Number(value);
-  if (!Number.isInteger(number) || number < 1) throw new UsageError(`--${name} must be a positive integer, got "${value}"`);
+  if (!Number.isInteger(number) || number < minimum) {
+    const kind = minimum === 0 ? 'a non-negative integer' : 'a positive integer';
+    throw new UsageError(`--${name} must be ${kind}, got "${value}"`);
+  }
   return number;
+}
+
+/** Rejects paths that do not exist and an output path that is a file, before any work starts. */
+function checkPaths(paths: readonly string[], outDir: string): void {
+  const missing = paths.filter((path) => !existsSync(path));
+  if (missing.length > 0) throw new UsageError(`input not found: ${missing.join(', ')}`);
+  if (existsSync(outDir) && !statSync(outDir).isDirectory()) {
+    throw new UsageError(`--out ${outDir} is a file, expected a folder`);
+  }
 }
 
 async function run(args: string[]): Promise<number> {
@@ -65,36 +82,46 @@ async function run(args: string[]): Promise<number> {
   }
   const { values, positionals } = parsed;
   const outDir = resolve(values.out);
-  const batchSize = positiveInteger(values['batch-size'], 'batch-size', 256);
-  const reorderWindow =
-    values['reorder-window'] === '0' ? 0 : positiveInteger(values['reorder-window'], 'reorder-window', 2000);
+  const batchSize = integerOption(values['batch-size'], 'batch-size', 256, 1);
+  const reorderWindow = integerOption(values['reorder-window'], 'reorder-window', 2000, 0);
   const gate = values.gate === undefined ? undefined : readGateConfig(values.gate);
 
+  checkPaths(positionals, outDir);
   let paths = positionals;
   let truth;
+  let simulationDir: string | undefined;
   if (paths.length === 0) {
-    const simulationDir = mkdtempSync(join(tmpdir(), 'lightbridge-night-'));
-    const seed = positiveInteger(values.seed, 'seed', 1);
-    const objects = positiveInteger(values.objects, 'objects', 400);
+    const seed = integerOption(values.seed, 'seed', 1, 1);
+    const objects = integerOption(values.objects, 'objects', 400, 1);
+    simulationDir = mkdtempSync(join(tmpdir(), 'lightbridge-night-'));
     process.stdout.write(`No input given: simulating a ZTF night (seed ${seed}, ${objects} objects) into ${simulationDir}\n`);
     const simulation = await simulateNight({ outDir: simulationDir, seed, objects, night: '2026-06-15' });
     paths = [join(simulationDir, 'alerts')];
     truth = simulation.truth;
   }
 
-  const summary = await classifyFiles({
-    paths,
-    outDir,
-    stateDir: resolve(values.state ?? join(outDir, 'state')),
-    modelDir: values.model,
-    gate,
-    batchSize,
-    reorderWindow,
-    progress: !values['no-progress'],
-  });
+  let summary;
+  try {
+    summary = await classifyFiles({
+      paths,
+      outDir,
+      stateDir: resolve(values.state ?? join(outDir, 'state')),
+      modelDir: values.model,
+      gate,
+      batchSize,
+      reorderWindow,
+      progress: !values['no-progress'],
+    });
+  } finally {
+    if (simulationDir !== undefined) rmSync(simulationDir, { recursive: true, force: true });
+  }
 
   process.stdout.write(summary.format());
   process.stdout.write(`output: ${outDir}\n`);
+  if (summary.read === 0) {
+    process.stderr.write(`lightbridge classify: no .avro files or archives found under ${paths.join(', ')}\n`);
+    return 1;
+  }
   if (truth !== undefined) {
     process.stdout.write(`\nconfusion (rows: true class of each simulated object; columns: outcome of its last alert)\n`);
     process.stdout.write(confusionTable(join(outDir, 'classifications.ndjson'), truth));
