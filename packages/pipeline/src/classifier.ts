@@ -17,11 +17,19 @@ export interface PreparedAlert {
   nForcedPhotometry: number;
 }
 
+/** Steps of `AlertClassifier.prepare` that `onStage` reports. */
+export type PrepareStage = 'state' | 'features' | 'gate';
+
 export interface ClassifierOptions {
   store: LightCurveStore;
   featureSet: FeatureSet;
   model: Model;
   gate?: GateConfig;
+  /**
+   * Called during each `prepare` with the seconds spent in each step: state (merge into the
+   * stored light curve), gate and features. Without it, prepare reads no clock.
+   */
+  onStage?: (stage: PrepareStage, seconds: number) => void;
 }
 
 /**
@@ -32,6 +40,7 @@ export class AlertClassifier {
   private readonly store: LightCurveStore;
   private readonly featureSet: FeatureSet;
   private readonly gate: GateConfig;
+  private readonly onStage: ((stage: PrepareStage, seconds: number) => void) | undefined;
   private model: Model;
 
   constructor(options: ClassifierOptions) {
@@ -39,6 +48,7 @@ export class AlertClassifier {
     this.featureSet = options.featureSet;
     this.model = options.model;
     this.gate = options.gate ?? DEFAULT_GATE_CONFIG;
+    this.onStage = options.onStage;
   }
 
   get modelVersion(): string {
@@ -51,22 +61,25 @@ export class AlertClassifier {
    * arrives late, or a second run over the same store, gets the record it would have had in order.
    */
   prepare(alert: Alert): PreparedAlert {
+    const onStage = this.onStage;
+    let started = onStage === undefined ? 0 : performance.now();
+
     const merged = mergeAlert(this.store.get(alert.survey, alert.objectId), alert);
     this.store.put(merged);
-
     const untilMjd = alert.mjd;
     const lightCurve = lightCurveKnownAt(merged, alert);
     const nDetections = countUntil(lightCurve.detections, untilMjd);
+    const nNonDetections = countUntil(lightCurve.nonDetections, untilMjd);
+    const nForcedPhotometry = countUntil(lightCurve.forcedPhotometry, untilMjd);
+    if (onStage !== undefined) started = reportStage(onStage, 'state', started);
+
     const gate = evaluateGate(alert.context, nDetections, this.gate);
-    return {
-      alert,
-      features: this.featureSet.extract(lightCurve, alert.context, untilMjd),
-      flags: gate.flags,
-      score: gate.score,
-      nDetections,
-      nNonDetections: countUntil(lightCurve.nonDetections, untilMjd),
-      nForcedPhotometry: countUntil(lightCurve.forcedPhotometry, untilMjd),
-    };
+    if (onStage !== undefined) started = reportStage(onStage, 'gate', started);
+
+    const features = this.featureSet.extract(lightCurve, alert.context, untilMjd);
+    if (onStage !== undefined) reportStage(onStage, 'features', started);
+
+    return { alert, features, flags: gate.flags, score: gate.score, nDetections, nNonDetections, nForcedPhotometry };
   }
 
   /** Scores the prepared alerts that passed the gate in one model call and builds every record. */
@@ -106,6 +119,13 @@ export class AlertClassifier {
       warnings: alert.warnings,
     };
   }
+}
+
+/** Reports the seconds since `started` (a performance.now() value) and returns the current time. */
+function reportStage(onStage: (stage: PrepareStage, seconds: number) => void, stage: PrepareStage, started: number): number {
+  const now = performance.now();
+  onStage(stage, (now - started) / 1000);
+  return now;
 }
 
 /** Counts the points of a time-sorted list with mjd <= untilMjd. */

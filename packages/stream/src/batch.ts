@@ -4,11 +4,10 @@ import type { FeatureSet } from '@lightbridge/features';
 import type { GateConfig } from '@lightbridge/gate';
 import type { LightCurve } from '@lightbridge/lightcurve';
 import type { Model } from '@lightbridge/model';
-import { AlertClassifier, type ClassificationRecord, encodeClassification, type PreparedAlert } from '@lightbridge/pipeline';
+import { AlertClassifier, type ClassificationRecord, type ClassifierOptions, encodeClassification, type PreparedAlert } from '@lightbridge/pipeline';
 import type { FilterTopic } from './config.ts';
 import { CHANGELOG_CONTENT_TYPE, changelogKey, encodeLightCurve } from './changelog.ts';
 import { BatchOverlayStore, type PartitionStore } from './partition-store.ts';
-
 
 /** Longest `message` header of a dead-letter record, in characters. */
 const MAX_HEADER_MESSAGE = 1000;
@@ -36,6 +35,22 @@ export interface DeadLetter {
   message: string;
 }
 
+/** Seconds one batch spent in each processing stage before delivery, summed over its messages. */
+export interface StageSeconds {
+  decode: number;
+  state: number;
+  features: number;
+  gate: number;
+  scoring: number;
+}
+
+/** A record bound for the output topic, with the Kafka timestamp of the message it came from. */
+export interface PublishedRecord {
+  record: ClassificationRecord;
+  /** Timestamp of the input message, in Unix milliseconds. */
+  kafkaTimestampMs: number;
+}
+
 /** Everything one batch of input messages produced, ready to be sent. */
 export interface BatchOutput {
   /** Output, filter, dead-letter and changelog messages, grouped by topic. */
@@ -43,8 +58,13 @@ export interface BatchOutput {
   /** Light curves changed by the batch, to apply to the partition store once sent. */
   changedLightCurves: LightCurve[];
   records: ClassificationRecord[];
+  /** The records that were encoded for the output topic (records minus encoding failures). */
+  published: PublishedRecord[];
+  /** Alerts decoded from the messages, duplicates included. */
+  alertsDecoded: number;
   deadLetters: DeadLetter[];
   duplicates: DuplicateAlert[];
+  stageSeconds: StageSeconds;
 }
 
 interface Origin {
@@ -66,13 +86,18 @@ export async function processBatch(
   partition: number,
   messages: readonly KafkaMessage[],
 ): Promise<BatchOutput> {
+  const stageSeconds: StageSeconds = { decode: 0, state: 0, features: 0, gate: 0, scoring: 0 };
+  const onStage: NonNullable<ClassifierOptions['onStage']> = (stage, seconds) => {
+    stageSeconds[stage] += seconds;
+  };
   const overlay = new BatchOverlayStore(store);
-  const classifier = new AlertClassifier({ store: overlay, featureSet: context.featureSet, model: context.model, gate: context.gate });
+  const classifier = new AlertClassifier({ store: overlay, featureSet: context.featureSet, model: context.model, gate: context.gate, onStage });
   const deadLetters: Message[] = [];
   const deadLetterInfo: DeadLetter[] = [];
   const duplicates: DuplicateAlert[] = [];
   const prepared: PreparedAlert[] = [];
   const origins: Origin[] = [];
+  let alertsDecoded = 0;
 
   const reject = (message: KafkaMessage, reason: string, text: string): void => {
     deadLetters.push(deadLetterMessage({ topic, partition, message }, reason, text));
@@ -80,11 +105,14 @@ export async function processBatch(
   };
 
   for (const message of messages) {
+    const decodeStarted = performance.now();
     const alerts = decodeMessage(message);
+    stageSeconds.decode += (performance.now() - decodeStarted) / 1000;
     if (!Array.isArray(alerts)) {
       reject(message, alerts.reason, alerts.message);
       continue;
     }
+    alertsDecoded += alerts.length;
 
     for (const alert of alerts) {
       if (overlay.get(alert.survey, alert.objectId)?.alertIds.includes(alert.candid)) {
@@ -101,8 +129,12 @@ export async function processBatch(
   }
 
   // A model failure is not caused by one message, so it propagates and the batch is retried.
+  const scoringStarted = performance.now();
   const records = await classifier.classify(prepared);
+  stageSeconds.scoring = (performance.now() - scoringStarted) / 1000;
+
   const outputs: Message[] = [];
+  const published: PublishedRecord[] = [];
   const filtered = new Map<string, Message[]>();
   const modelVersion = classifier.modelVersion;
   records.forEach((record, i) => {
@@ -116,6 +148,7 @@ export async function processBatch(
 
     const output: Message = { key: record.objectId, value, headers: { 'model-version': modelVersion, 'feature-version': record.featureVersion } };
     outputs.push(output);
+    published.push({ record, kafkaTimestampMs: Number(origins[i]!.message.timestamp) });
     for (const filter of context.filters) {
       const probability = record.probabilities?.[filter.class];
       if (probability !== undefined && probability >= filter.minProbability) {
@@ -145,8 +178,11 @@ export async function processBatch(
     topicMessages,
     changedLightCurves,
     records,
+    published,
+    alertsDecoded,
     deadLetters: deadLetterInfo,
     duplicates,
+    stageSeconds,
   };
 }
 

@@ -1,4 +1,5 @@
 import { accessSync, constants, readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 
 /** SASL mechanisms that kafkajs 2.2.4 implements without a plugin. */
@@ -45,6 +46,10 @@ export interface StreamConfig {
   filters: FilterTopic[];
   sasl?: SaslSettings;
   tls?: TlsSettings;
+  /** Address the telemetry server (/metrics, /healthz, /readyz) binds. */
+  metricsHost: string;
+  /** Port of the telemetry server; 0 picks a free one, undefined serves no telemetry. */
+  metricsPort?: number;
 }
 
 /**
@@ -72,6 +77,8 @@ export interface RawSettings {
   tlsCaFile?: unknown;
   tlsCertFile?: unknown;
   tlsKeyFile?: unknown;
+  metricsHost?: unknown;
+  metricsPort?: unknown;
 }
 
 type SettingKey = keyof RawSettings;
@@ -97,19 +104,24 @@ export const ENVIRONMENT_VARIABLES: Partial<Record<SettingKey, string>> = {
   tlsCaFile: 'LIGHTBRIDGE_KAFKA_TLS_CA_FILE',
   tlsCertFile: 'LIGHTBRIDGE_KAFKA_TLS_CERT_FILE',
   tlsKeyFile: 'LIGHTBRIDGE_KAFKA_TLS_KEY_FILE',
+  metricsHost: 'LIGHTBRIDGE_METRICS_HOST',
+  metricsPort: 'LIGHTBRIDGE_METRICS_PORT',
 };
 
 /** Keys of the JSON configuration file; `sasl` and `tls` may also be nested objects. */
 const FILE_KEYS: readonly SettingKey[] = Object.keys({
   brokers: 0, clientId: 0, inputTopics: 0, inputPattern: 0, outputTopic: 0, deadLetterTopic: 0, changelogTopic: 0,
   groupId: 0, stateDir: 0, modelDir: 0, gateFile: 0, batchSize: 0, filters: 0, saslMechanism: 0, saslUsername: 0,
-  saslPassword: 0, tls: 0, tlsCaFile: 0, tlsCertFile: 0, tlsKeyFile: 0,
+  saslPassword: 0, tls: 0, tlsCaFile: 0, tlsCertFile: 0, tlsKeyFile: 0, metricsHost: 0, metricsPort: 0,
 } satisfies Record<SettingKey, 0>) as SettingKey[];
 
 export const DEFAULT_GROUP_ID = 'lightbridge-serve';
 export const DEFAULT_CLIENT_ID = 'lightbridge-serve';
 export const DEFAULT_BATCH_SIZE = 256;
 export const DEFAULT_STATE_DIR = 'state/serve';
+export const DEFAULT_METRICS_HOST = '127.0.0.1';
+/** Telemetry port of the serve command; deploy/prometheus/prometheus.yml scrapes it. */
+export const DEFAULT_METRICS_PORT = 9464;
 
 /** Kafka topic names: legal characters and length limit of Apache Kafka 4.0. */
 const TOPIC_NAME = /^[a-zA-Z0-9._-]{1,249}$/;
@@ -133,6 +145,8 @@ export interface ConfigSources {
   overrides?: RawSettings;
   /** Model folder used when no source sets one. */
   defaultModelDir: string;
+  /** Telemetry port used when no source sets one; without it and a setting, no telemetry server runs. */
+  defaultMetricsPort?: number;
 }
 
 /** A setting's value and a name for it in error messages (an option, a variable or a file key). */
@@ -167,7 +181,7 @@ export function loadStreamConfig(sources: ConfigSources): StreamConfig {
     return undefined;
   };
 
-  const config = validate(pick, pickInput(layers), sources.defaultModelDir, problems);
+  const config = validate(pick, pickInput(layers), sources, problems);
   if (problems.length > 0) throw new StreamConfigError(problems);
   return config as StreamConfig;
 }
@@ -250,7 +264,7 @@ function isSet(value: unknown): boolean {
 function validate(
   pick: (key: SettingKey) => Sourced | undefined,
   input: { topics?: Sourced; pattern?: Sourced },
-  defaultModelDir: string,
+  sources: ConfigSources,
   problems: string[],
 ): Partial<StreamConfig> {
   const config: Partial<StreamConfig> = {};
@@ -285,7 +299,7 @@ function validate(
   }
 
   config.stateDir = resolve(stringSetting(pick('stateDir'), problems) ?? DEFAULT_STATE_DIR);
-  config.modelDir = resolve(stringSetting(pick('modelDir'), problems) ?? defaultModelDir);
+  config.modelDir = resolve(stringSetting(pick('modelDir'), problems) ?? sources.defaultModelDir);
   const gateFile = stringSetting(pick('gateFile'), problems);
   if (gateFile !== undefined) config.gateFile = readableFile(gateFile, pick('gateFile')!.source, problems);
   config.batchSize = positiveInteger(pick('batchSize'), problems) ?? DEFAULT_BATCH_SIZE;
@@ -293,6 +307,8 @@ function validate(
 
   config.sasl = saslSettings(pick, problems);
   config.tls = tlsSettings(pick, problems);
+  config.metricsHost = hostSetting(pick('metricsHost'), problems) ?? DEFAULT_METRICS_HOST;
+  config.metricsPort = portSetting(pick('metricsPort'), problems) ?? sources.defaultMetricsPort;
   checkTopicsDistinct(config, problems);
   return config;
 }
@@ -369,6 +385,33 @@ function positiveInteger(setting: Sourced | undefined, problems: string[]): numb
     return undefined;
   }
   return number;
+}
+
+/** Accepts an IPv4 or IPv6 address (without brackets) or a host name. */
+function hostSetting(setting: Sourced | undefined, problems: string[]): string | undefined {
+  const host = stringSetting(setting, problems)?.trim();
+  if (host === undefined) return undefined;
+  const hostName = /^(?=.{1,253}$)[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/;
+  if (isIP(host) === 0 && !hostName.test(host)) {
+    problems.push(`${setting!.source} "${host}" is not an IP address or host name; use for example 127.0.0.1, 0.0.0.0 or ::1`);
+    return undefined;
+  }
+  return host;
+}
+
+/** Accepts an integer from 0 to 65535; 0 lets the system pick a free port. */
+function portSetting(setting: Sourced | undefined, problems: string[]): number | undefined {
+  if (setting === undefined) return undefined;
+  const { value } = setting;
+  let text = '';
+  if (typeof value === 'number') text = String(value);
+  else if (typeof value === 'string') text = value.trim();
+  const port = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isInteger(port) || port > 65535) {
+    problems.push(`${setting.source} must be a TCP port from 0 to 65535 (0 picks a free port), got ${JSON.stringify(setting.value)}`);
+    return undefined;
+  }
+  return port;
 }
 
 function filterList(setting: Sourced | undefined, problems: string[]): FilterTopic[] {
@@ -520,5 +563,7 @@ export function describeConfig(config: StreamConfig): Record<string, unknown> {
     filters: config.filters,
     sasl: config.sasl === undefined ? undefined : { mechanism: config.sasl.mechanism, username: config.sasl.username },
     tls: config.tls === undefined ? undefined : { ...config.tls },
+    metricsHost: config.metricsHost,
+    metricsPort: config.metricsPort,
   };
 }

@@ -17,8 +17,9 @@ export interface InputPosition {
 /**
  * Sends one batch's output, filter, dead-letter and changelog messages, waits until all in-sync
  * replicas have them (acks -1, idempotent producer), and only then commits the input offset
- * after the batch. Returns the offset of the last message sent to each explicitly partitioned topic
- * partition (the changelog), keyed `topic:partition`.
+ * after the batch. Reports the seconds of the sends and of the commit to `onStage`. Returns
+ * the offset of the last message sent to each explicitly partitioned topic partition (the
+ * changelog), keyed `topic:partition`.
  *
  * The sends and the commit are in this one function so that it can become one Kafka transaction
  * for exactly-once output. A transactional producer would run `producer.transaction()`, then
@@ -31,18 +32,23 @@ export async function deliverBatch(
   consumer: Consumer,
   topicMessages: TopicMessages[],
   position: InputPosition,
+  onStage?: (stage: 'publish' | 'commit', seconds: number) => void,
 ): Promise<Map<string, number>> {
   // TODO: make this a transaction. Until then a failure between the sends and the commit makes
   // the batch run again. Its alerts are then dropped as duplicates only if their changelog
   // records were sent, so an output can be sent twice or, after a partial send, not at all.
+  const publishStarted = performance.now();
   const lastOffsets = new Map<string, number>();
   for (const request of splitBySize(topicMessages, MAX_REQUEST_BYTES)) {
     const metadata = await producer.sendBatch({ topicMessages: request, acks: -1 });
     for (const [key, offset] of lastOffsetsOf(request, metadata)) lastOffsets.set(key, offset);
   }
+  const commitStarted = performance.now();
+  onStage?.('publish', (commitStarted - publishStarted) / 1000);
 
   const next = (BigInt(position.lastOffset) + 1n).toString();
   await consumer.commitOffsets([{ topic: position.topic, partition: position.partition, offset: next }]);
+  onStage?.('commit', (performance.now() - commitStarted) / 1000);
   return lastOffsets;
 }
 

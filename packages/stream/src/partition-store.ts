@@ -63,10 +63,19 @@ export class PartitionStore {
     await this.db.clearAsync();
   }
 
-  /** Number of light curves held (the offset entry excluded). */
+  /** Number of light curves written to LMDB (the offset entry excluded), from its statistics without a scan. */
   count(): number {
-    const total = this.db.getCount();
+    const total = (this.db.getStats() as { entryCount: number }).entryCount;
     return this.db.doesExist(APPLIED_OFFSET_KEY) ? total - 1 : total;
+  }
+
+  /**
+   * Bytes of the LMDB data file in use: pages up to the last one written, times the page size.
+   * On Linux this equals the size of data.mdb, which grows as pages are written.
+   */
+  sizeBytes(): number {
+    const stats = this.db.getStats() as { pageSize: number; lastPageNumber: number };
+    return (stats.lastPageNumber + 1) * stats.pageSize;
   }
 
   async flush(): Promise<void> {

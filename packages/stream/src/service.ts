@@ -3,7 +3,16 @@ import { Partitioners, type Admin, type Batch, type Consumer, type EachBatchPayl
 import { ZTF_FEATURES } from '@lightbridge/features';
 import { type GateConfig, readGateConfig } from '@lightbridge/gate';
 import { loadModel, type Model } from '@lightbridge/model';
-import { componentLogger } from '@lightbridge/telemetry';
+import {
+  type BrokerMetrics,
+  componentLogger,
+  createRepeatLimiter,
+  type Readiness,
+  type RepeatLimiter,
+  setConsumerLag,
+  startTelemetryServer,
+  type TelemetryServer,
+} from '@lightbridge/telemetry';
 import { CoPartitionedAssigner } from './assigner.ts';
 import { processBatch, type BatchContext } from './batch.ts';
 import { type RestoreResult, restorePartitions } from './changelog.ts';
@@ -11,6 +20,7 @@ import { describeConfig, StreamConfigError, type StreamConfig } from './config.t
 import { deliverBatch } from './deliver.ts';
 import { createKafka } from './kafka-client.ts';
 import { PartitionStore } from './partition-store.ts';
+import { ServeMetrics } from './serve-metrics.ts';
 import { ensureTopics, findInputTopics } from './topics.ts';
 
 const log = componentLogger('serve');
@@ -34,20 +44,37 @@ interface PartitionState {
   ready: Promise<RestoreResult | undefined>;
   /** True when a batch failed after it may have sent changelog records; restore before the next. */
   dirty: boolean;
+  /** True once `ready` resolved, for the readiness check. */
+  restored: boolean;
+}
+
+/** The readiness checks of `/readyz`. */
+export interface ServeChecks {
+  connected: boolean;
+  partitionsAssigned: boolean;
+  modelLoaded: boolean;
+  stateRestored: boolean;
 }
 
 /**
  * The `serve` loop: a consumer group member that classifies alerts from the input topics and
  * publishes one record per alert, keeping light curves per input partition in LMDB backed by a
  * changelog topic. Call start(), then stop() for a graceful shutdown; `done` settles when the
- * service stops, and rejects when the consumer crashes without restarting.
+ * service stops, and rejects when the consumer crashes without restarting. When the
+ * configuration sets a metrics port, it serves /metrics, /healthz and /readyz from start() to stop().
  */
 export class StreamService {
   readonly stats: StreamStats = { messages: 0, records: 0, deadLetters: 0, duplicates: 0, batches: 0, deadLettersByReason: {} };
   /** Every restore so far, for logs and tests. */
   readonly restores: RestoreResult[] = [];
   readonly done: Promise<void>;
+  /** This instance's metrics, in a registry of its own. */
+  readonly metrics: BrokerMetrics;
 
+  private readonly serveMetrics = new ServeMetrics();
+  private readonly repeats: RepeatLimiter = createRepeatLimiter(log);
+  private telemetry: TelemetryServer | undefined;
+  private connected = false;
   private readonly kafka: Kafka;
   private readonly admin: Admin;
   private readonly producer: Producer;
@@ -68,6 +95,7 @@ export class StreamService {
   private rejectDone!: (error: Error) => void;
 
   constructor(private readonly config: StreamConfig) {
+    this.metrics = this.serveMetrics.metrics;
     this.kafka = createKafka(config);
     this.admin = this.kafka.admin();
     // Idempotent with one request in flight: kafkajs 2.2.4 resends a whole request when one of
@@ -98,11 +126,69 @@ export class StreamService {
     return [...this.partitions.keys()].sort((a, b) => a - b);
   }
 
-  /** Loads the model, checks and creates topics, joins the group and starts consuming. */
+  /** Base URL of the telemetry server, for example http://127.0.0.1:9464, while it runs. */
+  get metricsUrl(): string | undefined {
+    return this.telemetry?.url;
+  }
+
+  /** Returns the checks behind /readyz; the service is ready when every one is true. */
+  checks(): ServeChecks {
+    const states = [...this.partitions.values()];
+    return {
+      connected: this.connected,
+      partitionsAssigned: states.length > 0,
+      modelLoaded: this.model !== undefined,
+      stateRestored: states.length > 0 && states.every((state) => state.restored),
+    };
+  }
+
+  /**
+   * Starts the telemetry server (when a metrics port is set), loads the model, checks and creates
+   * topics, joins the group and starts consuming. /healthz returns 200 from the first step on, so an
+   * orchestrator sees the process alive during a long model load or restore.
+   */
   async start(): Promise<void> {
     log.info({ config: describeConfig(this.config) }, 'serve starting');
+    await this.startTelemetry();
+    try {
+      await this.startConsuming();
+    } catch (error) {
+      await this.closeTelemetry();
+      throw error;
+    }
+  }
+
+  private async startTelemetry(): Promise<void> {
+    if (this.config.metricsPort === undefined) return;
+    this.telemetry = await startTelemetryServer({
+      host: this.config.metricsHost,
+      port: this.config.metricsPort,
+      registry: this.metrics.registry,
+      readiness: () => this.readiness(),
+    });
+    log.info({ url: this.telemetry.url }, 'telemetry server listening on /metrics, /healthz and /readyz');
+  }
+
+  private readiness(): Readiness {
+    return { ready: !this.stopping, checks: { ...this.checks() } };
+  }
+
+  private async closeTelemetry(): Promise<void> {
+    const server = this.telemetry;
+    this.telemetry = undefined;
+    try {
+      await server?.close();
+    } catch (error) {
+      log.error({ err: (error as Error).message }, 'closing the telemetry server failed');
+    }
+  }
+
+  private async startConsuming(): Promise<void> {
     const gate: GateConfig | undefined = this.config.gateFile === undefined ? undefined : readGateConfig(this.config.gateFile);
-    this.model = await loadModel(this.config.modelDir, ZTF_FEATURES);
+    const loadStarted = performance.now();
+    const model = await loadModel(this.config.modelDir, ZTF_FEATURES);
+    this.serveMetrics.modelLoaded(model.manifest, (performance.now() - loadStarted) / 1000);
+    this.model = model;
     this.checkFilterClasses(this.model);
     this.context = {
       featureSet: ZTF_FEATURES,
@@ -118,11 +204,21 @@ export class StreamService {
     const input = await findInputTopics(this.admin, this.config);
     await ensureTopics(this.admin, this.config, input, log);
     this.inputTopics = input.topics;
+    const publishTopics = [this.config.outputTopic, ...new Set(this.config.filters.map((filter) => filter.topic))];
+    this.serveMetrics.initialise({ inputTopics: input.topics, publishTopics }, model.manifest.classes);
 
     await this.producer.connect();
     await this.consumer.connect();
-    this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => this.onAssignment(payload.memberAssignment));
+    this.connected = true;
+    this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
+      this.connected = true;
+      this.onAssignment(payload.memberAssignment);
+    });
+    this.consumer.on(this.consumer.events.DISCONNECT, () => {
+      this.connected = false;
+    });
     this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
+      this.connected = false;
       log.error({ err: payload.error.message, restart: payload.restart }, 'consumer crashed');
       if (!payload.restart) this.rejectDone(payload.error);
     });
@@ -156,6 +252,8 @@ export class StreamService {
     for (const [partition, store] of this.idleStores) await this.closeStore(partition, store);
     await this.admin.disconnect();
     await this.model?.close();
+    this.repeats.close();
+    await this.closeTelemetry();
 
     log.info({ stats: this.stats }, 'serve stopped');
     this.resolveDone();
@@ -192,6 +290,7 @@ export class StreamService {
     for (const [partition, state] of this.partitions) {
       if (!assigned.has(partition)) {
         this.partitions.delete(partition);
+        this.serveMetrics.partitionRevoked(partition, this.inputTopics);
         void this.revokePartition(partition, state);
       }
     }
@@ -206,8 +305,43 @@ export class StreamService {
     const restore = this.restore(toRestore);
     for (const [partition, store] of toRestore) {
       const ready = restore.then((results) => results.find((result) => result.partition === partition));
-      ready.catch(() => {});
-      this.partitions.set(partition, { store, ready, dirty: false });
+      this.partitions.set(partition, this.trackRestore(store, ready));
+    }
+    void this.refreshLag(assignment);
+  }
+
+  /** Returns a partition state whose `restored` turns true when `ready` resolves. */
+  private trackRestore(store: PartitionStore, ready: Promise<RestoreResult | undefined>): PartitionState {
+    const state: PartitionState = { store, ready, dirty: false, restored: false };
+    ready.then(
+      () => {
+        state.restored = true;
+      },
+      () => {},
+    );
+    return state;
+  }
+
+  /**
+   * Sets the consumer lag of newly assigned partitions from the group's committed offsets, so a
+   * partition shows its backlog before its first batch. A partition without a committed offset
+   * counts from its log start, because the group reads from the earliest message.
+   */
+  private async refreshLag(assignment: Record<string, number[]>): Promise<void> {
+    try {
+      const topics = Object.keys(assignment);
+      const committed = await this.admin.fetchOffsets({ groupId: this.config.groupId, topics });
+      for (const { topic, partitions } of committed) {
+        const watermarks = await this.admin.fetchTopicOffsets(topic);
+        for (const partition of assignment[topic] ?? []) {
+          const offsets = watermarks.find((entry) => entry.partition === partition);
+          const offset = partitions.find((entry) => entry.partition === partition)?.offset ?? '-1';
+          if (offsets === undefined || this.stopping) continue;
+          setConsumerLag(this.metrics, topic, partition, offsets.high, offset === '-1' ? offsets.low : offset);
+        }
+      }
+    } catch (error) {
+      this.repeats.warn('lag-refresh', { err: (error as Error).message }, 'reading committed offsets for the consumer lag failed; the lag updates with the next batch');
     }
   }
 
@@ -230,6 +364,9 @@ export class StreamService {
     const results = await run;
     for (const result of results) {
       this.restores.push(result);
+      this.serveMetrics.restored(result);
+      const store = stores.get(result.partition);
+      if (store !== undefined) this.serveMetrics.storeChanged(result.partition, store);
       log.info({ ...result, topic: this.config.changelogTopic }, result.mode === 'current' ? 'partition store is current' : 'partition restored');
     }
     return results;
@@ -287,7 +424,11 @@ export class StreamService {
         await this.processChunk(batch, state, messages);
       } catch (error) {
         state.dirty = true;
-        log.error({ topic: batch.topic, partition: batch.partition, firstOffset: messages[0]!.offset, err: (error as Error).message }, 'batch failed; it will be retried');
+        this.repeats.error(
+          `batch-failed:${batch.topic}:${batch.partition}`,
+          { topic: batch.topic, partition: batch.partition, firstOffset: messages[0]!.offset, err: (error as Error).message },
+          'batch failed; it will be retried',
+        );
         throw error;
       }
       resolveOffset(messages[messages.length - 1]!.offset);
@@ -296,16 +437,24 @@ export class StreamService {
   }
 
   private async processChunk(batch: Batch, state: PartitionState, messages: Batch['messages']): Promise<void> {
+    this.serveMetrics.chunkRead(batch.topic, messages.length);
     const output = await processBatch(this.context!, state.store, batch.topic, batch.partition, messages);
-    const lastOffset = messages[messages.length - 1]!.offset;
-    const lastOffsets = await deliverBatch(this.producer, this.consumer, output.topicMessages, {
-      topic: batch.topic,
-      partition: batch.partition,
-      lastOffset,
-    });
+    this.serveMetrics.chunkProcessed(batch.topic, output);
+
+    const lastMessage = messages[messages.length - 1]!;
+    const position = { topic: batch.topic, partition: batch.partition, lastOffset: lastMessage.offset };
+    const lastOffsets = await deliverBatch(this.producer, this.consumer, output.topicMessages, position, (stage, seconds) =>
+      this.serveMetrics.deliveryStage(stage, seconds),
+    );
+    this.serveMetrics.chunkDelivered(batch, lastMessage, output, output.topicMessages, Date.now());
 
     const changelogOffset = lastOffsets.get(`${this.config.changelogTopic}:${batch.partition}`);
     if (changelogOffset !== undefined) state.store.apply(output.changedLightCurves, changelogOffset);
+    // LMDB statistics count a write once its transaction commits, so read them after the flush.
+    void state.store.flush().then(
+      () => this.serveMetrics.storeChanged(batch.partition, state.store),
+      () => {},
+    );
     this.count(batch, messages.length, output);
   }
 
@@ -317,7 +466,11 @@ export class StreamService {
     this.stats.batches += 1;
     for (const deadLetter of output.deadLetters) {
       this.stats.deadLettersByReason[deadLetter.reason] = (this.stats.deadLettersByReason[deadLetter.reason] ?? 0) + 1;
-      log.warn({ topic: batch.topic, partition: batch.partition, offset: deadLetter.offset, reason: deadLetter.reason, err: deadLetter.message }, 'message sent to the dead-letter topic');
+      this.repeats.warn(
+        `dead-letter:${batch.topic}:${deadLetter.reason}`,
+        { topic: batch.topic, partition: batch.partition, offset: deadLetter.offset, reason: deadLetter.reason, err: deadLetter.message },
+        'message sent to the dead-letter topic',
+      );
     }
     if (output.duplicates.length > 0) {
       // One line per batch, not per alert: a replayed topic can repeat thousands of alerts.
@@ -335,8 +488,7 @@ export class StreamService {
     if (state === undefined || state.dirty) {
       const store = state?.store ?? this.openStore(batch.partition);
       const ready = this.restore(new Map([[batch.partition, store]])).then((results) => results[0]);
-      ready.catch(() => {});
-      state = { store, ready, dirty: false };
+      state = this.trackRestore(store, ready);
       this.partitions.set(batch.partition, state);
     }
 
@@ -345,7 +497,11 @@ export class StreamService {
       await waitWithHeartbeats(current.ready, heartbeat);
     } catch (error) {
       current.dirty = true;
-      log.error({ partition: batch.partition, err: (error as Error).message }, 'restoring the partition from the changelog failed; it will be retried');
+      this.repeats.error(
+        `restore-failed:${batch.partition}`,
+        { partition: batch.partition, err: (error as Error).message },
+        'restoring the partition from the changelog failed; it will be retried',
+      );
       throw error;
     }
     return current;

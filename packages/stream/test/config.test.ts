@@ -228,3 +228,65 @@ describe('secrets', () => {
     expect(described).toContain('scram-sha-256');
   });
 });
+
+describe('loadStreamConfig metrics settings', () => {
+  it('serves no telemetry without a port', () => {
+    const config = load({ env: minimalEnv });
+    expect(config.metricsHost).toBe('127.0.0.1');
+    expect(config.metricsPort).toBeUndefined();
+  });
+
+  it('uses the default port of the caller', () => {
+    const config = load({ env: minimalEnv, defaultMetricsPort: 9464 });
+    expect(config.metricsPort).toBe(9464);
+  });
+
+  it('reads host and port from the environment', () => {
+    const config = load({ env: { ...minimalEnv, LIGHTBRIDGE_METRICS_HOST: '0.0.0.0', LIGHTBRIDGE_METRICS_PORT: '9500' }, defaultMetricsPort: 9464 });
+    expect(config.metricsHost).toBe('0.0.0.0');
+    expect(config.metricsPort).toBe(9500);
+  });
+
+  it('reads host and port from the file', () => {
+    const file = writeJson('metrics.json', { metricsHost: '::1', metricsPort: 0 });
+    const config = load({ file, env: minimalEnv, defaultMetricsPort: 9464 });
+    expect(config.metricsHost).toBe('::1');
+    expect(config.metricsPort).toBe(0);
+  });
+
+  it('lets options override the environment', () => {
+    const config = load({
+      env: { ...minimalEnv, LIGHTBRIDGE_METRICS_PORT: '9500' },
+      overrides: { metricsPort: '9600', metricsHost: 'localhost' },
+    });
+    expect(config.metricsPort).toBe(9600);
+    expect(config.metricsHost).toBe('localhost');
+  });
+
+  it('rejects invalid ports', () => {
+    for (const port of ['65536', '-1', '94.5', 'http']) {
+      const problems = problemsOf({ env: { ...minimalEnv, LIGHTBRIDGE_METRICS_PORT: port } });
+      expect(problems, `port ${port}`).toHaveLength(1);
+      expect(problems[0], `port ${port}`).toMatch(/LIGHTBRIDGE_METRICS_PORT must be a TCP port from 0 to 65535/);
+    }
+  });
+
+  it('rejects a port of the wrong type in the file', () => {
+    const file = writeJson('metrics-bad.json', { metricsPort: [9464] });
+    const problems = problemsOf({ file, env: minimalEnv });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/"metricsPort" in .* must be a TCP port/);
+  });
+
+  it('rejects an invalid host', () => {
+    const problems = problemsOf({ env: minimalEnv, overrides: { metricsHost: 'http://127.0.0.1' } });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/--metrics-host "http:\/\/127.0.0.1" is not an IP address or host name/);
+  });
+
+  it('describes the metrics settings', () => {
+    const described = describeConfig(load({ env: minimalEnv, defaultMetricsPort: 9464 }));
+    expect(described.metricsHost).toBe('127.0.0.1');
+    expect(described.metricsPort).toBe(9464);
+  });
+});

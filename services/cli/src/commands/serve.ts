@@ -1,5 +1,5 @@
 import { componentLogger } from '@lightbridge/telemetry';
-import { loadStreamConfig, StreamConfigError, StreamService, TopicSetupError } from '@lightbridge/stream';
+import { DEFAULT_METRICS_PORT, loadStreamConfig, StreamConfigError, StreamService, TopicSetupError } from '@lightbridge/stream';
 import { DEFAULT_MODEL_FOLDER } from '../classify/run.ts';
 import { type Command } from '../command.ts';
 import { parseServeArguments, usage } from '../serve/options.ts';
@@ -15,7 +15,13 @@ async function run(args: string[]): Promise<number> {
 
   let service: StreamService;
   try {
-    const config = loadStreamConfig({ file: configFile, env: process.env, overrides, defaultModelDir: DEFAULT_MODEL_FOLDER });
+    const config = loadStreamConfig({
+      file: configFile,
+      env: process.env,
+      overrides,
+      defaultModelDir: DEFAULT_MODEL_FOLDER,
+      defaultMetricsPort: DEFAULT_METRICS_PORT,
+    });
     service = new StreamService(config);
     await service.start();
   } catch (error) {

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { type FilterTopic, type RawSettings } from '@lightbridge/stream';
+import { DEFAULT_METRICS_HOST, DEFAULT_METRICS_PORT, type FilterTopic, type RawSettings } from '@lightbridge/stream';
 import { UsageError } from '../command.ts';
 
 export const usage = `usage: lightbridge serve [options]
@@ -53,6 +53,10 @@ options (environment variable in brackets):
   --tls-cert-file FILE     PEM client certificate [LIGHTBRIDGE_KAFKA_TLS_CERT_FILE]
   --tls-key-file FILE      PEM private key of the client certificate
                            [LIGHTBRIDGE_KAFKA_TLS_KEY_FILE]
+  --metrics-host HOST      address of the telemetry server: /metrics for Prometheus, /healthz
+                           and /readyz (default: ${DEFAULT_METRICS_HOST}) [LIGHTBRIDGE_METRICS_HOST]
+  --metrics-port PORT      TCP port of the telemetry server, 0 for a free one (default: ${DEFAULT_METRICS_PORT})
+                           [LIGHTBRIDGE_METRICS_PORT]
 
 Logs are JSON lines on standard error; LIGHTBRIDGE_LOG_LEVEL sets the level (default info).
 `;
@@ -60,7 +64,7 @@ Logs are JSON lines on standard error; LIGHTBRIDGE_LOG_LEVEL sets the level (def
 const STRING_OPTIONS = [
   'config', 'brokers', 'input-topics', 'input-pattern', 'output-topic', 'dead-letter-topic', 'changelog-topic',
   'group-id', 'client-id', 'state-dir', 'model-dir', 'gate-file', 'batch-size', 'sasl-mechanism', 'sasl-username',
-  'tls-ca-file', 'tls-cert-file', 'tls-key-file',
+  'tls-ca-file', 'tls-cert-file', 'tls-key-file', 'metrics-host', 'metrics-port',
 ] as const;
 
 export interface ServeArguments {
@@ -102,6 +106,8 @@ export function parseServeArguments(args: string[]): ServeArguments {
     tlsCaFile: text('tls-ca-file'),
     tlsCertFile: text('tls-cert-file'),
     tlsKeyFile: text('tls-key-file'),
+    metricsHost: text('metrics-host'),
+    metricsPort: text('metrics-port'),
     filters: values.filter === undefined ? undefined : (values.filter as string[]).map(parseFilter),
   };
   return { configFile: text('config'), overrides };
