@@ -26,7 +26,7 @@ OMEGA_MATTER = 0.3
 SPEED_OF_LIGHT = 299792.458  # km/s
 
 # A copy counts as observable when at least this many points have |flux| / flux_err ≥ 5, the
-# detection rule of the feature code; fainter copies would never enter the photometric sample.
+# detection rule of the feature code. Fainter copies would never enter the photometric sample.
 MIN_DETECTIONS = 2
 DETECTION_SNR = 5.0
 
@@ -162,10 +162,10 @@ def augment(
     """Generate up to `copies` label-preserving redshifted copies of each labeled light curve.
 
     Each copy draws a target object (with probability proportional to `target_weights` when given,
-    e.g. to stratify by the domain classifier's score), takes its observation times and bands,
-    draws z_new from the target redshifts above the object's own z (up to max_redshift), puts the
-    peak at the target object's brightest observation, adds noise from NoiseModel, and keeps the
-    copy when it has at least MIN_DETECTIONS detections. The Gaussian-process fits run in `n_jobs`
+    e.g. to stratify by the domain classifier's score) and takes its observation times and bands.
+    z_new is drawn from the target redshifts above the object's own z (up to max_redshift), and the
+    peak goes to the target object's brightest observation. NoiseModel adds the noise, and a copy
+    is kept when it has at least MIN_DETECTIONS detections. The Gaussian-process fits run in `n_jobs`
     processes. Returns the copies and counters.
     """
     random = np.random.default_rng(config.seed)

@@ -1,6 +1,6 @@
 """SNPhotCC domain-adaptation benchmark: source = spectroscopic sample, target = photometric sample.
 
-Every method trains a binary SN Ia classifier (LightGBM) and scores the whole target sample; the
+Every method trains a binary SN Ia classifier (LightGBM) and scores the whole target sample. The
 target labels are used only for scoring, and by the oracle, which is cross-validated on them.
 """
 
@@ -186,8 +186,8 @@ def _kliep(data: Data, rows: np.ndarray, config: BenchmarkConfig, seed: int) -> 
 
 
 def _coral(data: Data, rows: np.ndarray, config: BenchmarkConfig, seed: int) -> MethodResult:
-    # CORAL runs on imputed, scaled rows; missing values are put back afterwards so that the model
-    # learns the same missing-value branches it will meet on the raw target rows.
+    # CORAL runs on imputed, scaled rows. Missing values are put back afterwards, so that the model
+    # learns the same missing-value branches that it meets on the raw target rows.
     source_raw = data.source[rows].astype(np.float64)
     source, target, median, scale = complete_rows(source_raw, data.target.astype(np.float64))
     recoloured = coral(source, target, config.coral_regularisation) * scale + median

@@ -56,6 +56,7 @@ def run_augment(args: argparse.Namespace, log) -> int:
     curves = read_light_curves(args.data, metadata, {SPECTROSCOPIC, PHOTOMETRIC})
     target_redshifts = np.array([curve.redshift for curve in curves[PHOTOMETRIC]])
     config = AugmentConfig(copies=args.copies, seed=args.seed)
+    # TODO: expose target_weights (templates drawn by the domain classifier's score) as an option.
     copies, counters = augment(curves[SPECTROSCOPIC], curves[PHOTOMETRIC], target_redshifts, config, n_jobs=args.jobs)
     write_light_curves(copies, args.out / "lightcurves.csv")
     log(f"wrote {len(copies)} augmented light curves to {args.out} in {time.perf_counter() - started:.1f} s ({counters})")

@@ -1,7 +1,7 @@
 """Domain-adaptation building blocks on feature matrices: density ratios, CORAL and self-training.
 
 Source rows are labeled, target rows are not. Features may contain NaN (missing values), which
-LightGBM handles itself; the estimators that need complete rows impute them (see complete_rows).
+LightGBM handles itself. The estimators that need complete rows impute them (see complete_rows).
 """
 
 from __future__ import annotations
@@ -106,7 +106,7 @@ def _kliep_alpha(source: np.ndarray, target: np.ndarray, centres: np.ndarray, wi
     """Maximise mean log(Kα) over the target by projected gradient ascent with decreasing steps.
 
     As in the authors' reference procedure, each step size is used until the objective stops
-    improving, then the next smaller one; after each step α is projected onto mean_source(w) = 1
+    improving, then the next smaller one. After each step α is projected onto mean_source(w) = 1
     and α ≥ 0. `iterations` bounds the steps per step size.
     """
     on_target = gaussian_kernel(target, centres, width)

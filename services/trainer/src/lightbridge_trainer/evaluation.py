@@ -15,7 +15,7 @@ def binary_metrics(is_ia: np.ndarray, probability: np.ndarray, threshold: float 
     """Compute AUC, accuracy, SN Ia purity and efficiency, and the challenge figure of merit.
 
     An object is classified SN Ia when its probability is ≥ `threshold`. Figure of merit =
-    efficiency × N_true / (N_true + W · N_false) with W = 3; purity and the figure of merit are
+    efficiency × N_true / (N_true + W · N_false) with W = 3. Purity and the figure of merit are
     NaN when nothing is classified SN Ia, and AUC is NaN when only one class is present.
     """
     predicted = probability >= threshold
