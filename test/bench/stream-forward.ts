@@ -10,8 +10,8 @@
 import { parseArgs } from 'node:util';
 import { Kafka, logLevel, type KafkaMessage, type Message } from 'kafkajs';
 
-// Brokers reject a record batch above message.max.bytes (1 MiB by default); one send carries
-// one partition's messages, so each send stays under this sum of value sizes.
+// Brokers reject a record batch above message.max.bytes, 1 MiB by default. One send carries one
+// partition's messages, so each send stays under this sum of value sizes.
 const MAX_SEND_BYTES = 900_000;
 
 const { values } = parseArgs({

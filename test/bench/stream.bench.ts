@@ -5,8 +5,8 @@
  * objects and alerts until there are --alerts of them, produced with replayAlerts.
  *
  * Two loads: (a) a fixed offered load, by default the Rubin peak of 40,000 alerts per 60 s visit,
- * with the consumer running while replay paces the input; (b) maximum load, where everything is
- * produced first and the consumer then drains the backlog. Latency runs from each input message's
+ * with the consumer running while replay paces the input. (b) Maximum load: everything is
+ * produced first, and the consumer then drains the backlog. Latency runs from each input message's
  * produce timestamp to the moment the bench reads its output. Serve and the forwarder each run as
  * a child process.
  *
@@ -43,7 +43,7 @@ const offeredRate = positive(values.rate, 'rate');
 const runs = positive(values.runs, 'runs');
 
 const PARTITIONS = 3;
-// A system that has read nothing new for this long has stopped; its row reports what arrived.
+// A system that has read nothing new for this long has stopped, and its row reports what arrived.
 const STALL_TIMEOUT_MS = 120_000;
 const READY_TIMEOUT_MS = 180_000;
 
@@ -84,7 +84,7 @@ function processCpuSeconds(pid: number | undefined): number {
   }
 }
 
-/** The pid of the local broker that deploy/kafka/start.sh started on this port, if it is one. */
+/** Reads the pid of the local broker that deploy/kafka/start.sh started on this port, if it is one. */
 function brokerPid(brokers: string[]): number | undefined {
   const port = brokers[0]?.split(':').at(-1);
   try {
@@ -262,22 +262,21 @@ function logTail(path: string): string {
 // --- Output reader ----------------------------------------------------------------------------
 
 /**
- * Reads the output topic from the beginning and records each output's latency: read time minus
- * the produce time of its input. Forwarded messages keep the input's timestamp; a serve record
- * is matched to its input by candid.
+ * Reads the output topic from the beginning and records when each output arrived. Latency is
+ * read time minus the produce time of its input. Forwarded messages keep the input's timestamp.
+ * A serve record is matched to its input by candid once the run is over, because serve can
+ * publish a record before replay has seen the acknowledgement of its input.
  */
 class OutputReader {
-  readonly latencies: number[] = [];
   firstReadAt = Number.NaN;
   lastReadAt = Number.NaN;
+  private readonly reads: Array<{ readAt: number; producedAt?: number; candid?: string }> = [];
   private consumer: Consumer;
-  private unmatched = 0;
 
   constructor(
     client: Kafka,
     private readonly topic: string,
     private readonly system: SystemName,
-    private readonly sentAt: Map<string, number>,
   ) {
     this.consumer = client.consumer({ groupId: `bench-reader-${randomUUID().slice(0, 8)}`, maxBytesPerPartition: 10 * 1024 * 1024 });
   }
@@ -287,13 +286,16 @@ class OutputReader {
     await this.consumer.subscribe({ topic: this.topic, fromBeginning: true });
     await this.consumer.run({
       eachBatch: async ({ batch }) => {
-        const now = Date.now();
-        if (Number.isNaN(this.firstReadAt)) this.firstReadAt = now;
-        this.lastReadAt = now;
+        const readAt = Date.now();
+        if (Number.isNaN(this.firstReadAt)) this.firstReadAt = readAt;
+        this.lastReadAt = readAt;
         for (const message of batch.messages) {
-          const producedAt = this.inputTimestamp(message.value, message.timestamp);
-          if (producedAt === undefined) this.unmatched += 1;
-          else this.latencies.push(now - producedAt);
+          if (this.system === 'forward') {
+            this.reads.push({ readAt, producedAt: Number(message.timestamp) });
+          } else {
+            const record = classificationType.fromBuffer(message.value!) as { candid: bigint };
+            this.reads.push({ readAt, candid: String(record.candid) });
+          }
         }
       },
     });
@@ -303,28 +305,32 @@ class OutputReader {
   async waitFor(count: number): Promise<string | undefined> {
     let seen = -1;
     let lastProgressAt = Date.now();
-    while (this.latencies.length + this.unmatched < count) {
-      const received = this.latencies.length + this.unmatched;
-      if (received !== seen) {
-        seen = received;
+    while (this.reads.length < count) {
+      if (this.reads.length !== seen) {
+        seen = this.reads.length;
         lastProgressAt = Date.now();
       } else if (Date.now() - lastProgressAt > STALL_TIMEOUT_MS) {
-        return `${received} of ${count} outputs after no progress for ${STALL_TIMEOUT_MS / 1000} s`;
+        return `${this.reads.length} of ${count} outputs after no progress for ${STALL_TIMEOUT_MS / 1000} s`;
       }
       await sleep(200);
     }
-    return this.unmatched > 0 ? `${this.unmatched} outputs matched no input candid` : undefined;
+    return undefined;
+  }
+
+  /** Returns the latency of each output in ms and the number of outputs that matched no input. */
+  latencies(sentAt: Map<string, number>): { latencies: number[]; unmatched: number } {
+    const latencies: number[] = [];
+    let unmatched = 0;
+    for (const read of this.reads) {
+      const producedAt = read.producedAt ?? sentAt.get(read.candid!);
+      if (producedAt === undefined) unmatched += 1;
+      else latencies.push(read.readAt - producedAt);
+    }
+    return { latencies, unmatched };
   }
 
   async stop(): Promise<void> {
     await this.consumer.disconnect();
-  }
-
-  private inputTimestamp(value: Buffer | null, timestamp: string): number | undefined {
-    if (this.system === 'forward') return Number(timestamp);
-    if (value === null) return undefined;
-    const record = classificationType.fromBuffer(value) as { candid: bigint };
-    return this.sentAt.get(String(record.candid));
   }
 }
 
@@ -371,7 +377,7 @@ class Bench {
     const output = await this.createTopic(`bench-out-fixed-${system}`);
     const sentAt = new Map<string, number>();
     const running = startSystem(system, this.brokers, input, output, this.work);
-    const reader = new OutputReader(this.client, output, system, sentAt);
+    const reader = new OutputReader(this.client, output, system);
 
     try {
       await waitUntilReady(this.admin, running);
@@ -383,7 +389,7 @@ class Bench {
       const failure = await reader.waitFor(totalAlerts);
       const cpu = meter.perAlert(running.process.pid, totalAlerts);
       cpu.system -= (systemAtStart * 1e3) / totalAlerts;
-      return measurement(system, 'fixed', offered.alertsPerSecond, cpu, reader, failure && `${failure}; last log lines: ${logTail(running.logFile)}`);
+      return measurement(system, 'fixed', offered.alertsPerSecond, cpu, reader, sentAt, failure && `${failure}; last log lines: ${logTail(running.logFile)}`);
     } finally {
       await reader.stop();
       await stopSystem(running);
@@ -412,7 +418,7 @@ class Bench {
   private async drain(system: SystemName, input: string, producedPerSecond: number, sentAt: Map<string, number>): Promise<Measurement> {
     await this.renewAdmin();
     const output = await this.createTopic(`bench-out-max-${system}`);
-    const reader = new OutputReader(this.client, output, system, sentAt);
+    const reader = new OutputReader(this.client, output, system);
     await reader.start();
     // Counted from the system's start, model load and group join included.
     const meter = new CpuMeter(this.brokerProcess);
@@ -420,7 +426,7 @@ class Bench {
     try {
       const failure = await reader.waitFor(totalAlerts);
       const cpu = meter.perAlert(running.process.pid, totalAlerts);
-      return measurement(system, 'max', producedPerSecond, cpu, reader, failure && `${failure}; last log lines: ${logTail(running.logFile)}`);
+      return measurement(system, 'max', producedPerSecond, cpu, reader, sentAt, failure && `${failure}; last log lines: ${logTail(running.logFile)}`);
     } finally {
       await reader.stop();
       await stopSystem(running);
@@ -452,21 +458,31 @@ class Bench {
   }
 }
 
-function measurement(system: SystemName, load: Load, offeredPerSecond: number, cpu: Measurement['cpu'], reader: OutputReader, failure: string | undefined): Measurement {
-  const sorted = Float64Array.from(reader.latencies).sort();
+function measurement(
+  system: SystemName,
+  load: Load,
+  offeredPerSecond: number,
+  cpu: Measurement['cpu'],
+  reader: OutputReader,
+  sentAt: Map<string, number>,
+  failure: string | undefined,
+): Measurement {
+  const { latencies, unmatched } = reader.latencies(sentAt);
+  const sorted = Float64Array.from(latencies).sort();
   const seconds = (reader.lastReadAt - reader.firstReadAt) / 1000;
+  const problems = [failure, unmatched > 0 ? `${unmatched} outputs matched no input candid` : undefined].filter((problem) => problem !== undefined);
   return {
     system,
     load,
     offeredPerSecond,
-    alerts: reader.latencies.length,
-    alertsPerSecond: seconds > 0 ? (reader.latencies.length - 1) / seconds : Number.NaN,
+    alerts: latencies.length,
+    alertsPerSecond: seconds > 0 ? (latencies.length + unmatched - 1) / seconds : Number.NaN,
     p50: percentile(sorted, 0.5),
     p95: percentile(sorted, 0.95),
     p99: percentile(sorted, 0.99),
     max: percentile(sorted, 1),
     cpu,
-    failure,
+    failure: problems.length > 0 ? problems.join('; ') : undefined,
   };
 }
 
@@ -549,11 +565,11 @@ async function main(): Promise<void> {
   }
 
   printTable(results);
-  console.log(`\nbenchmark took ${((performance.now() - startedAt) / 60_000).toFixed(1)} min`);
+  console.log(`\nbenchmark took ${((performance.now() - startedAt) / 60_000).toFixed(1)} min; peak RSS of the bench process ${(process.resourceUsage().maxRSS / 2 ** 20).toFixed(1)} GiB`);
 }
 
 function failedRow(system: SystemName, load: Load, error: unknown): Measurement {
-  console.warn(`${system} at ${load} load failed: ${(error as Error).stack}`);
+  console.warn(`${system} at ${load} load failed: ${(error as Error).message}`);
   return { system, load, offeredPerSecond: Number.NaN, cpu: { bench: Number.NaN, system: Number.NaN, broker: Number.NaN }, alerts: 0, alertsPerSecond: Number.NaN, p50: Number.NaN, p95: Number.NaN, p99: Number.NaN, max: Number.NaN, failure: (error as Error).message };
 }
 

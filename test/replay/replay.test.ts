@@ -214,7 +214,7 @@ describe.skipIf(!haveAlerts)('replay', () => {
     }
     expect(new Set(received.map((message) => message.partition)).size, 'partitions used').toBe(3);
 
-    // The reorder window (2000) holds every input here, so each partition is fully in time order.
+    // The reorder window (2000) contains every input here, so each partition is fully in time order.
     for (const partition of [0, 1, 2]) {
       const times = received
         .filter((message) => message.partition === partition)

@@ -74,11 +74,11 @@ interface QueuedItem {
 }
 
 /**
- * Produces one message per alert file to `topic`, as a survey publishes them: the value is the
- * file's bytes unchanged, the key its objectId (the file name when it cannot be decoded), the
- * timestamp the send time, in time order within the reorder window. Uses an idempotent producer
- * with acks=-1, so a retried request does not duplicate messages. Throws ReplayError when the
- * brokers cannot be reached, the topic is missing, or a send fails.
+ * Produces one message per alert file to `topic`, as a survey publishes them. The value is the
+ * file's bytes unchanged, the key its objectId (the file name when it cannot be decoded), and the
+ * timestamp the send time; messages go in time order within the reorder window. Uses an
+ * idempotent producer with acks=-1, so a retried request does not duplicate messages. Throws
+ * ReplayError when the brokers cannot be reached, the topic is missing, or a send fails.
  */
 export async function replayAlerts(options: ReplayOptions): Promise<ReplaySummary> {
   const settings: Settings = {
@@ -211,7 +211,8 @@ async function sendBatch(producer: Producer, topic: string, batch: QueuedItem[])
  * maxBatchBytes per partition, and, with a rate, only messages already due when the first one is.
  */
 class BatchReader {
-  private held: QueuedItem | undefined;
+  // The item that did not fit in the last request; it starts the next one.
+  private carriedOver: QueuedItem | undefined;
   private nextIndex = 0;
 
   constructor(
@@ -235,7 +236,7 @@ class BatchReader {
 
       const bytes = (partitionBytes.get(candidate.partition) ?? 0) + candidate.item.bytes.length;
       if (bytes > this.limits.maxBatchBytes) {
-        this.held = candidate;
+        this.carriedOver = candidate;
         break;
       }
       partitionBytes.set(candidate.partition, bytes);
@@ -247,10 +248,10 @@ class BatchReader {
   }
 
   private async take(): Promise<QueuedItem | undefined> {
-    if (this.held !== undefined) {
-      const held = this.held;
-      this.held = undefined;
-      return held;
+    if (this.carriedOver !== undefined) {
+      const item = this.carriedOver;
+      this.carriedOver = undefined;
+      return item;
     }
     const next = await this.items.next();
     if (next.done === true) return undefined;

@@ -49,7 +49,7 @@ function probeBroker(broker: string, timeoutMs: number): Promise<string | undefi
 
 /**
  * Connects the admin client, failing with a ReplayError after `timeoutMs`: a broker that accepts
- * TCP connections can still fail the Kafka handshake (TLS or SASL) or not answer requests.
+ * TCP connections can still fail the Kafka handshake (TLS or SASL) or not respond to requests.
  */
 export async function connectAdmin(admin: Admin, brokers: string[], timeoutMs: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
@@ -81,7 +81,7 @@ export interface TopicRequest {
 
 /**
  * Makes sure the topic exists, creating it when requested, and returns its partitions.
- * Brokers of a survey normally refuse to create topics on first use, so a missing topic is an
+ * Brokers of a survey normally reject creating topics on first use, so a missing topic is an
  * error unless `create` is set.
  */
 export async function prepareTopic(admin: Admin, request: TopicRequest): Promise<PartitionMetadata[]> {
@@ -99,7 +99,7 @@ export async function prepareTopic(admin: Admin, request: TopicRequest): Promise
 const TOPIC_READY_TIMEOUT_MS = 60_000;
 
 /**
- * Returns the topic's partitions once each has a leader. A busy broker can answer metadata
+ * Returns the topic's partitions once each has a leader. A busy broker can respond to metadata
  * requests with UNKNOWN_TOPIC_OR_PARTITION for a moment after creating a topic, which kafkajs
  * 2.2.4 createTopics({ waitForLeaders }) does not retry, so this polls until `timeoutMs`.
  */
