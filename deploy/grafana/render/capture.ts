@@ -105,6 +105,9 @@ async function main(): Promise<void> {
 
     const rulesFile = join(REPOSITORY_ROOT, 'deploy/prometheus/rules/lightbridge.rules.yml');
     prometheus = await startPrometheus({ scrapeTargets: [`127.0.0.1:${port}`], ruleFiles: [rulesFile], intervalSeconds: SCRAPE_SECONDS });
+    // rate() cannot see an increase to a series' first sample, so Prometheus must scrape the
+    // counters at 0 before the first message. Its first scrape comes up to one interval after start.
+    await prometheus.waitFor('lightbridge_dead_letters_total', (samples) => samples.length > 0, 60_000);
     const start = Date.now() / 1000 - 30;
     process.stderr.write(`capture: serve on :${port}, Prometheus at ${prometheus.url}; replaying into ${input}\n`);
 

@@ -156,8 +156,16 @@ def draw_timeseries(axes: plt.Axes, panel: dict, series: list[Series]) -> None:
         axes.set_yticks([])
         return
 
+    # Series that stay at 0 (counters that serve creates at 0 for every reason, class and flag) are
+    # drawn but left out of the legend, which names how many there are.
+    always_zero = 0
     for index, line in enumerate(series):
-        axes.plot(line.times, line.values, color=PALETTE[index % len(PALETTE)], linewidth=1.4, label=line.name)
+        silent = all(value == 0 for value in line.values)
+        always_zero += 1 if silent else 0
+        label = "_nolegend_" if silent and len(series) > 1 else line.name
+        axes.plot(line.times, line.values, color=PALETTE[index % len(PALETTE)], linewidth=1.4, label=label)
+    if always_zero > 0 and len(series) > 1:
+        axes.plot([], [], " ", label=f"{always_zero} more at 0")
     axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _: format_value(value, unit)))
     span_seconds = (series[0].times[-1] - series[0].times[0]).total_seconds() if series[0].times else 0
     axes.xaxis.set_major_locator(mdates.AutoDateLocator(tz=timezone.utc, maxticks=8))
@@ -165,7 +173,7 @@ def draw_timeseries(axes: plt.Axes, panel: dict, series: list[Series]) -> None:
     minimum = panel.get("fieldConfig", {}).get("defaults", {}).get("min")
     if minimum is not None:
         axes.set_ylim(bottom=minimum)
-    axes.legend(loc="upper left", fontsize=6.5, frameon=False, labelcolor=TEXT, ncol=2 if len(series) > 4 else 1)
+    axes.legend(loc="best", fontsize=6.5, frameon=False, labelcolor=TEXT, ncol=2 if len(series) - always_zero > 4 else 1)
 
 
 def draw_stat(axes: plt.Axes, panel: dict, series: list[Series]) -> None:

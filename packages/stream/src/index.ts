@@ -31,6 +31,6 @@ export {
 } from './batch.ts';
 export { createKafka, kafkaClientConfig } from './kafka-client.ts';
 export { BatchOverlayStore, PartitionStore } from './partition-store.ts';
-export { NO_CLASS, ServeMetrics, type ServeTopics } from './serve-metrics.ts';
+export { NO_CLASS, REJECT_REASONS, ServeMetrics, type ServeTopics } from './serve-metrics.ts';
 export { StreamService, startStreamService, type ServeChecks, type StreamStats } from './service.ts';
 export { TopicSetupError, ensureTopics, findInputTopics, type InputTopics } from './topics.ts';

@@ -1,4 +1,5 @@
 import type { Batch, TopicMessages } from 'kafkajs';
+import type { RejectReason } from '@lightbridge/alerts';
 import { QUALITY_FLAGS } from '@lightbridge/gate';
 import type { ModelManifest } from '@lightbridge/model';
 import { type BrokerMetrics, createBrokerMetrics, secondsSinceMjd, setConsumerLag, setModelInfo } from '@lightbridge/telemetry';
@@ -8,6 +9,27 @@ import type { PartitionStore } from './partition-store.ts';
 
 /** Label value of `lightbridge_predicted_class_total` for records the quality gate kept from the model. */
 export const NO_CLASS = 'none';
+
+/**
+ * Reasons of rejects and dead letters: every decoder reject reason (the Record type makes the
+ * compiler list a new one here), and the reasons that processBatch adds.
+ */
+export const REJECT_REASONS: readonly string[] = [
+  ...Object.keys({
+    empty: 0,
+    truncated: 0,
+    'not-avro': 0,
+    'unsupported-codec': 0,
+    'invalid-schema': 0,
+    'corrupt-block': 0,
+    'unknown-schema': 0,
+    'missing-field': 0,
+    'invalid-value': 0,
+    'too-large': 0,
+  } satisfies Record<RejectReason, 0>),
+  'unreadable',
+  'processing-failed',
+];
 
 /** Topics whose counters serve creates at 0 when it starts. */
 export interface ServeTopics {
@@ -29,8 +51,9 @@ export class ServeMetrics {
   }
 
   /**
-   * Creates the per-topic, per-class and per-flag counters at 0, so that alert rules and the
-   * dashboard see a series (a counter with labels appears only after its first inc).
+   * Creates the per-topic, per-reason, per-class and per-flag counters at 0, so that alert rules
+   * and rates see a series before the first event. A counter with labels appears only after its
+   * first inc, and rate() cannot count the increase to a series' first sample.
    */
   initialise(topics: ServeTopics, classes: readonly string[]): void {
     const m = this.metrics;
@@ -41,6 +64,10 @@ export class ServeMetrics {
       m.duplicates.inc({ topic }, 0);
     }
     for (const topic of topics.publishTopics) m.alertsPublished.inc({ topic }, 0);
+    for (const reason of REJECT_REASONS) {
+      m.alertsRejected.inc({ reason }, 0);
+      m.deadLetters.inc({ reason }, 0);
+    }
     for (const name of [...classes, NO_CLASS]) m.predictedClasses.inc({ class: name }, 0);
     for (const flag of QUALITY_FLAGS) m.qualityFlags.inc({ flag }, 0);
   }

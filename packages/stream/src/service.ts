@@ -145,7 +145,7 @@ export class StreamService {
   /**
    * Starts the telemetry server (when a metrics port is set), loads the model, checks and creates
    * topics, joins the group and starts consuming. /healthz returns 200 from the first step on, so an
-   * orchestrator sees the process alive during a long model load or restore.
+   * orchestrator's liveness probe passes during a long model load or restore.
    */
   async start(): Promise<void> {
     log.info({ config: describeConfig(this.config) }, 'serve starting');
@@ -450,12 +450,21 @@ export class StreamService {
 
     const changelogOffset = lastOffsets.get(`${this.config.changelogTopic}:${batch.partition}`);
     if (changelogOffset !== undefined) state.store.apply(output.changedLightCurves, changelogOffset);
-    // LMDB statistics count a write once its transaction commits, so read them after the flush.
-    void state.store.flush().then(
-      () => this.serveMetrics.storeChanged(batch.partition, state.store),
-      () => {},
-    );
+    void this.updateStoreMetrics(batch.partition, state);
     this.count(batch, messages.length, output);
+  }
+
+  /**
+   * Sets the store gauges once the batch's LMDB write has committed, because LMDB statistics count
+   * a write only then. Skips a partition revoked meanwhile, whose series were removed.
+   */
+  private async updateStoreMetrics(partition: number, state: PartitionState): Promise<void> {
+    try {
+      await state.store.flush();
+      if (this.partitions.get(partition) === state) this.serveMetrics.storeChanged(partition, state.store);
+    } catch (error) {
+      this.repeats.warn(`store-metrics:${partition}`, { partition, err: (error as Error).message }, 'reading the light-curve store size failed');
+    }
   }
 
   private count(batch: Batch, messageCount: number, output: Awaited<ReturnType<typeof processBatch>>): void {

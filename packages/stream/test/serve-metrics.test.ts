@@ -90,6 +90,8 @@ describe('ServeMetrics', () => {
     expect(await valueOf(metrics, 'lightbridge_predicted_class_total', { class: 'SN II' })).toBe(0);
     expect(await valueOf(metrics, 'lightbridge_predicted_class_total', { class: 'none' })).toBe(0);
     expect(await valueOf(metrics, 'lightbridge_quality_flags_total', { flag: 'bogus' })).toBe(0);
+    expect(await valueOf(metrics, 'lightbridge_dead_letters_total', { reason: 'unknown-schema' })).toBe(0);
+    expect(await valueOf(metrics, 'lightbridge_alerts_rejected_total', { reason: 'processing-failed' })).toBe(0);
   });
 
   it('keeps instances apart', async () => {
