@@ -23,6 +23,7 @@ export { collectForcedPhotometry, DETECTION_SNR } from './forced-photometry.ts';
 export {
   createLightCurveCsvDataset,
   desCsvDataset,
+  ztfCsvDataset,
   LIGHTCURVE_CSV_COLUMNS,
   LIGHTCURVE_CSV_FILE,
   type LightCurveCsvOptions,
@@ -38,3 +39,12 @@ export {
   ID_COLUMNS,
   NAN_TEXT,
 } from './feature-table.ts';
+export {
+  readAlertLightCurves,
+  targetPhotometryRows,
+  writeTargetPhotometry,
+  DETECTION_KIND,
+  NON_DETECTION_KIND,
+  TARGET_PHOTOMETRY_COLUMNS,
+  type AlertPhotometryStats,
+} from './alert-photometry.ts';

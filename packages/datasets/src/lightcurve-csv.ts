@@ -6,6 +6,7 @@ import { DatasetFormatError, parseFiniteNumber, readCsv } from './csv.ts';
 import { collectForcedPhotometry } from './forced-photometry.ts';
 import { groupByObject } from './grouped.ts';
 import { buildLightCurve } from './photometry.ts';
+import { BTS_CLASSES } from './bts.ts';
 import { SNPHOTCC_CLASSES } from './snphotcc.ts';
 import { emptyReadStats, type DatasetReader, type LabeledLightCurve, type ReadStats } from './types.ts';
 
@@ -48,6 +49,18 @@ export const desCsvDataset = createLightCurveCsvDataset({
   survey: 'des',
   bands: ['g', 'r', 'i', 'z'],
   classes: SNPHOTCC_CLASSES,
+});
+
+/**
+ * Light-curve CSV tables in the ZTF g and r bands with the BTS classes, e.g. BTS light curves
+ * redshifted to the cadence and noise of real alerts. Their features come from ZTF_FEATURES, the
+ * set the live service computes, because the survey is ztf.
+ */
+export const ztfCsvDataset = createLightCurveCsvDataset({
+  name: 'ztf-csv',
+  survey: 'ztf',
+  bands: ['g', 'r'],
+  classes: BTS_CLASSES,
 });
 
 async function* readLightCurveCsv(

@@ -1,5 +1,5 @@
 import { btsDataset } from './bts.ts';
-import { desCsvDataset } from './lightcurve-csv.ts';
+import { desCsvDataset, ztfCsvDataset } from './lightcurve-csv.ts';
 import { snphotccDataset, snphotccPhotometricDataset, snphotccSpectroscopicDataset } from './snphotcc.ts';
 import type { DatasetReader } from './types.ts';
 
@@ -10,6 +10,7 @@ export const DATASETS: Readonly<Record<string, DatasetReader>> = {
   [snphotccSpectroscopicDataset.name]: snphotccSpectroscopicDataset,
   [snphotccPhotometricDataset.name]: snphotccPhotometricDataset,
   [desCsvDataset.name]: desCsvDataset,
+  [ztfCsvDataset.name]: ztfCsvDataset,
 };
 
 /** Returns the reader named `name`, or throws listing the known names. */

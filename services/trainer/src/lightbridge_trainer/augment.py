@@ -79,13 +79,14 @@ class LightCurveModel:
         return self.process.predict(points) * self.scale
 
 
-def fit_light_curve(curve: LightCurve) -> LightCurveModel:
+def fit_light_curve(curve: LightCurve, wavelengths: dict[str, float] = DES_WAVELENGTHS) -> LightCurveModel:
     """Fit a 2-D Gaussian process (Matern ν = 3/2 over time and ln wavelength) to one light curve.
 
-    Each point's measurement variance enters as the GP's per-point noise (alpha), and the kernel
-    amplitude and both length scales are fitted by maximum likelihood without restarts.
+    `wavelengths` maps the curve's band names to wavelengths in Å. Each point's measurement
+    variance enters as the GP's per-point noise (alpha), and the kernel amplitude and both length
+    scales are fitted by maximum likelihood without restarts.
     """
-    wavelength = np.array([DES_WAVELENGTHS[band] for band in curve.band])
+    wavelength = np.array([wavelengths[band] for band in curve.band])
     peak = int(np.argmax(curve.flux))
     scale = float(max(np.abs(curve.flux).max(), 1e-6))
 
@@ -99,7 +100,12 @@ def fit_light_curve(curve: LightCurve) -> LightCurveModel:
 
 
 def redshifted_flux(
-    model: LightCurveModel, new_redshift: float, mjd: np.ndarray, bands: np.ndarray, new_peak_mjd: float
+    model: LightCurveModel,
+    new_redshift: float,
+    mjd: np.ndarray,
+    bands: np.ndarray,
+    new_peak_mjd: float,
+    wavelengths: dict[str, float] = DES_WAVELENGTHS,
 ) -> np.ndarray:
     """Return the noiseless flux (µJy) the modelled object would have at `new_redshift`.
 
@@ -109,7 +115,7 @@ def redshifted_flux(
     """
     stretch = (1 + new_redshift) / (1 + model.redshift)
     source_mjd = model.peak_mjd + (mjd - new_peak_mjd) / stretch
-    wavelength = np.array([DES_WAVELENGTHS[band] for band in bands]) / stretch
+    wavelength = np.array([wavelengths[band] for band in bands]) / stretch
     return model.flux(source_mjd, wavelength) * flux_scale(model.redshift, new_redshift)
 
 

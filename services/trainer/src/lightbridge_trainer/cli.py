@@ -8,6 +8,7 @@ import sys
 import time
 from pathlib import Path
 
+from lightbridge_trainer import adapted_cli
 from lightbridge_trainer.benchmark_cli import add_parsers, run_augment, run_benchmark, run_score
 from lightbridge_trainer.table import FeatureTableError, read_feature_table
 from lightbridge_trainer.train import METHODS, TrainingConfig, log, train
@@ -25,6 +26,10 @@ def main(argv: list[str] | None = None) -> int:
         return run_benchmark(args, shlex.join(["python", "-m", "lightbridge_trainer", *arguments]), log)
     if args.command == "score":
         return run_score(args, log)
+    if args.command == "augment-ztf":
+        return adapted_cli.run_augment_ztf(args, log)
+    if args.command == "train-adapted":
+        return adapted_cli.run_train_adapted(args, log)
     if args.command != "train":
         parser.print_help()
         return 2
@@ -58,6 +63,7 @@ def _parser() -> argparse.ArgumentParser:
         "--regenerate", help="command recorded in the manifest as the way to rebuild the model (default: this one)"
     )
     add_parsers(commands)
+    adapted_cli.add_parsers(commands)
     return parser
 
 

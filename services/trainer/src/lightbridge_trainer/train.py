@@ -26,9 +26,12 @@ from lightbridge_trainer.table import FeatureTable, model_feature_names
 MODEL_FILE = "model.onnx"
 MANIFEST_FILE = "manifest.json"
 
-# Training methods by name. Only source-only exists: train on the labeled survey data as it is.
-# Domain-adaptation methods, which also see unlabeled target-survey rows, are meant to join here.
-METHODS = ("source-only",)
+# Training methods by name. source-only trains on the labeled survey data as it is; augmentation
+# adds the feature rows of redshifted copies of the training objects (see ztf.augment_to_templates).
+METHODS = ("source-only", "augmentation")
+
+# Suffix of a copy's object id after its parent's id, as the augmentation writes it.
+AUGMENTED_SUFFIX = "_aug"
 
 # Share of features set to NaN in the extra copy of each held-out row that the parity check
 # runs, so that the missing-value branches of most trees are exercised.
@@ -52,14 +55,27 @@ class TrainingConfig:
     reg_lambda: float = 1.0
 
 
-def train(table: FeatureTable, out_dir: Path, config: TrainingConfig, regenerate: str) -> dict:
+def train(
+    table: FeatureTable,
+    out_dir: Path,
+    config: TrainingConfig,
+    regenerate: str,
+    augmented: FeatureTable | None = None,
+    extra: dict | None = None,
+) -> dict:
     """Train on `table`, write model.onnx and manifest.json into `out_dir`, and return the manifest.
 
-    Raises ValueError on an unknown method or a class missing from the training rows, and
-    OnnxParityError when the exported model does not reproduce LightGBM's probabilities.
+    With method augmentation, the rows of `augmented` whose parent object (the id before
+    AUGMENTED_SUFFIX) is a training object join the training rows, so no copy of a held-out object
+    is trained on. The input features are chosen from `table` alone in both methods. `extra` is
+    merged into the manifest. Raises ValueError on an unknown method, a missing or mismatched
+    augmented table, or a class missing from the training rows, and OnnxParityError when the
+    exported model does not reproduce LightGBM's probabilities.
     """
     if config.method not in METHODS:
         raise ValueError(f"method {config.method!r} is not one of {', '.join(METHODS)}")
+    if (config.method == "augmentation") != (augmented is not None):
+        raise ValueError("method augmentation needs the augmented feature table, and only that method takes one")
     classes = _classes_of(table)
     features, excluded = model_feature_names(table)
 
@@ -68,7 +84,14 @@ def train(table: FeatureTable, out_dir: Path, config: TrainingConfig, regenerate
 
     x = table.columns(features).astype(np.float32)
     y = np.array([classes.index(label) for label in table.labels])
-    model = _fit(x[train_rows], y[train_rows], balanced_weights(table.labels[train_rows], classes), config)
+    x_train, labels_train = x[train_rows], table.labels[train_rows]
+    copy_rows = np.array([], dtype=np.int64)
+    if augmented is not None:
+        copy_rows = copies_of_objects(augmented, set(table.object_ids[train_rows]), table)
+        x_train = np.vstack([x_train, augmented.columns(features).astype(np.float32)[copy_rows]])
+        labels_train = np.concatenate([labels_train, augmented.labels[copy_rows]])
+    y_train = np.array([classes.index(label) for label in labels_train])
+    model = fit_classifier(x_train, y_train, balanced_weights(labels_train, classes), config)
 
     version = out_dir.name
     proto = to_onnx(
@@ -111,6 +134,7 @@ def train(table: FeatureTable, out_dir: Path, config: TrainingConfig, regenerate
             "trainRows": int(len(train_rows)),
         },
         "training": {**asdict(config), "library": f"lightgbm {lightgbm.__version__}", "classWeights": "balanced"},
+        **({} if augmented is None else {"augmentedData": _augmented_record(augmented, copy_rows)}),
         "metrics": {
             "heldOut": classification_metrics(
                 table.labels[test_rows], probabilities, classes, table.object_ids[test_rows]
@@ -119,6 +143,7 @@ def train(table: FeatureTable, out_dir: Path, config: TrainingConfig, regenerate
         },
         "onnxParity": parity,
         "regenerate": regenerate,
+        **(extra or {}),
     }
 
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -144,7 +169,38 @@ def _require_every_class(labels: np.ndarray, classes: list[str]) -> None:
         )
 
 
-def _fit(x: np.ndarray, y: np.ndarray, weights: np.ndarray, config: TrainingConfig) -> lightgbm.LGBMClassifier:
+def copies_of_objects(augmented: FeatureTable, parents: set[str], source: FeatureTable) -> np.ndarray:
+    """Return the rows of `augmented` whose parent object is in `parents`.
+
+    Raises ValueError when the two tables have different feature versions or label sets.
+    """
+    if augmented.sidecar["featureVersion"] != source.sidecar["featureVersion"]:
+        raise ValueError(
+            f"{augmented.path} has features {augmented.sidecar['featureVersion']!r} but {source.path} has "
+            f"{source.sidecar['featureVersion']!r}; recompute both with the same lightbridge features"
+        )
+    unknown = sorted(set(augmented.labels) - set(_classes_of(source)))
+    if unknown:
+        raise ValueError(f"{augmented.path}: labels {unknown} are not classes of {source.path}")
+    parent = np.array([str(i).rsplit(AUGMENTED_SUFFIX, 1)[0] for i in augmented.object_ids], dtype=object)
+    return np.flatnonzero([p in parents for p in parent])
+
+
+def _augmented_record(augmented: FeatureTable, rows: np.ndarray) -> dict:
+    return {
+        "dataset": augmented.sidecar["dataset"],
+        "table": augmented.path.name,
+        "sha256": augmented.sha256,
+        "objects": augmented.objects,
+        "rows": augmented.rows,
+        "trainObjects": int(len(np.unique(augmented.object_ids[rows]))),
+        "trainRows": int(len(rows)),
+        "inputs": augmented.sidecar.get("inputs", []),
+    }
+
+
+def fit_classifier(x: np.ndarray, y: np.ndarray, weights: np.ndarray, config: TrainingConfig) -> lightgbm.LGBMClassifier:
+    """Fit the LightGBM multiclass classifier with the settings of `config`, deterministically."""
     model = lightgbm.LGBMClassifier(
         objective="multiclass",
         n_estimators=config.n_estimators,
