@@ -77,6 +77,15 @@ export class ServeMetrics {
     this.metrics.modelLoadDuration.set(seconds);
   }
 
+  modelReloaded(manifest: ModelManifest, seconds: number): void {
+    this.modelLoaded(manifest, seconds);
+    this.metrics.modelReloads.inc();
+  }
+
+  modelReloadFailed(): void {
+    this.metrics.modelReloadFailures.inc();
+  }
+
   restored(result: RestoreResult): void {
     this.metrics.restoreDuration.observe(result.seconds);
     this.metrics.restoredObjects.inc(result.records);

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { Partitioners, type Admin, type Batch, type Consumer, type EachBatchPayload, type Kafka, type Producer } from 'kafkajs';
 import { ZTF_FEATURES } from '@lightbridge/features';
 import { type GateConfig, readGateConfig } from '@lightbridge/gate';
-import { loadModel, type Model } from '@lightbridge/model';
+import { loadModel, type Model, ModelWatcher } from '@lightbridge/model';
 import {
   type BrokerMetrics,
   componentLogger,
@@ -86,6 +86,7 @@ export class StreamService {
    */
   private readonly idleStores = new Map<number, PartitionStore>();
   private context: BatchContext | undefined;
+  private modelWatcher: ModelWatcher | undefined;
   private model: Model | undefined;
   private inputTopics: string[] = [];
   private restoreQueue: Promise<void> = Promise.resolve();
@@ -206,6 +207,13 @@ export class StreamService {
     this.inputTopics = input.topics;
     const publishTopics = [this.config.outputTopic, ...new Set(this.config.filters.map((filter) => filter.topic))];
     this.serveMetrics.initialise({ inputTopics: input.topics, publishTopics }, model.manifest.classes);
+    this.modelWatcher = new ModelWatcher({
+      folder: this.config.modelDir,
+      features: ZTF_FEATURES,
+      current: model,
+      onReload: (next, seconds) => void this.switchModel(next, seconds),
+      onFailure: () => this.serveMetrics.modelReloadFailed(),
+    });
 
     await this.producer.connect();
     await this.consumer.connect();
@@ -251,12 +259,38 @@ export class StreamService {
     for (const [partition, state] of this.partitions) await this.revokePartition(partition, state);
     for (const [partition, store] of this.idleStores) await this.closeStore(partition, store);
     await this.admin.disconnect();
+    this.modelWatcher?.close();
     await this.model?.close();
     this.repeats.close();
     await this.closeTelemetry();
 
     log.info({ stats: this.stats }, 'serve stopped');
     this.resolveDone();
+  }
+
+  /**
+   * Uses a newly loaded model from the next chunk on. The chunk in flight keeps the model it
+   * started with, which is closed once that chunk is done. A model whose classes do not cover the
+   * filter topics is rejected and the running one stays.
+   */
+  private async switchModel(next: Model, seconds: number): Promise<void> {
+    const previous = this.model;
+    try {
+      this.checkFilterClasses(next);
+    } catch (error) {
+      log.error({ model: next.manifest.modelVersion, err: (error as Error).message }, 'new model rejected; keeping the running model');
+      this.serveMetrics.modelReloadFailed();
+      await next.close();
+      return;
+    }
+
+    this.model = next;
+    this.context = { ...this.context!, model: next };
+    this.serveMetrics.modelReloaded(next.manifest, seconds);
+    log.info({ from: previous?.manifest.modelVersion, to: next.manifest.modelVersion }, 'serving with the new model from the next batch');
+
+    await this.inFlight;
+    await previous?.close();
   }
 
   private checkFilterClasses(model: Model): void {
