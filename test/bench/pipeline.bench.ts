@@ -6,19 +6,17 @@
  *
  *   pnpm bench [--alerts N] [--runs N] [--skip-steps] [--skip-file-pipeline]
  */
-import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import tar from 'tar-stream';
-import { type Alert, createAvroType, decodeAlerts, decodeContainer, encodeContainer } from '@lightbridge/alerts';
+import { type Alert, decodeAlerts } from '@lightbridge/alerts';
 import { ZTF_FEATURES } from '@lightbridge/features';
 import { LmdbLightCurveStore, mergeAlert } from '@lightbridge/lightcurve';
 import { loadModel } from '@lightbridge/model';
 import { classifyFiles, DEFAULT_MODEL_FOLDER } from '../../services/cli/src/classify/run.ts';
-import { sharedDataPath, SHARED_DATA, ZTF_ALERT_FOLDERS } from '../support/shared-data.ts';
-import { listAvroFiles } from '../../packages/alerts/test/helpers.ts';
+import { sharedDataPath } from '../support/shared-data.ts';
+import { CANDID_COPY_OFFSET, loadRealAlerts, type RealAlert, writeCopiesArchive } from './real-alerts.ts';
 
 const { values } = parseArgs({
   options: {
@@ -42,31 +40,10 @@ function seconds(start: bigint): number {
   return Number(process.hrtime.bigint() - start) / 1e9;
 }
 
-/** Reads the real ZTF alert files that decode, as bytes, each candid once. */
-function loadRealAlerts(): Buffer[] {
-  const buffers: Buffer[] = [];
-  const candids = new Set<string>();
-  for (const folder of ZTF_ALERT_FOLDERS) {
-    for (const file of listAvroFiles(join(SHARED_DATA, folder))) {
-      const bytes = readFileSync(file);
-      let candid: string;
-      try {
-        candid = decodeAlerts(bytes)[0]!.candid;
-      } catch {
-        continue; // Not a ZTF alert (the DECam packet); the benchmark uses decodable alerts only.
-      }
-      if (candids.has(candid)) continue;
-      candids.add(candid);
-      buffers.push(bytes);
-    }
-  }
-  return buffers;
-}
-
 /** Gives repetition `copy` of an alert its own object id and candid, so repeated alerts are new objects. */
 function renameAlert(alert: Alert, copy: number): Alert {
   if (copy === 0) return { ...alert, cutouts: {} };
-  const candid = (BigInt(alert.candid) + BigInt(copy) * 10_000_000_000_000n).toString();
+  const candid = (BigInt(alert.candid) + BigInt(copy) * CANDID_COPY_OFFSET).toString();
   return { ...alert, objectId: `${alert.objectId}_${copy}`, candid, candidate: { ...alert.candidate, sourceId: candid }, cutouts: {} };
 }
 
@@ -128,39 +105,10 @@ async function measureStages(buffers: Buffer[], copies: number): Promise<StageRa
   return { state: count / stateSeconds, features: count / featureSeconds, scoring: count / scoringSeconds };
 }
 
-/** Writes the renamed copies as a tar archive of Avro files, the form of ZTF's nightly archives. */
-async function writeArchive(buffers: Buffer[], copies: number, path: string): Promise<void> {
-  const pack = tar.pack();
-  const file = createWriteStream(path);
-  pack.pipe(file);
-  const decoded = buffers.map((bytes) => decodeContainer(bytes));
-  const types = new Map<object, ReturnType<typeof createAvroType>>();
-  const typeOf = (schema: object) => types.get(schema) ?? types.set(schema, createAvroType(schema)).get(schema)!;
-
-  for (let copy = 0; copy < copies; copy += 1) {
-    for (const container of decoded) {
-      const record = container.records[0] as Record<string, any>;
-      const offset = BigInt(copy) * 10_000_000_000_000n;
-      const candid = (record.candid ?? record.candidate.candid) + offset;
-      const renamed = {
-        ...record,
-        objectId: copy === 0 ? record.objectId : `${record.objectId}_${copy}`,
-        candidate: { ...record.candidate, candid },
-        ...('candid' in record ? { candid } : {}),
-      };
-      const bytes = encodeContainer(container.schema, [renamed], 'null', typeOf(container.schema));
-      pack.entry({ name: `${candid}.avro`, size: bytes.length }, bytes);
-      if (file.writableNeedDrain) await once(file, 'drain');
-    }
-  }
-  pack.finalize();
-  await once(file, 'finish');
-}
-
-async function measureFilePipeline(buffers: Buffer[], copies: number): Promise<{ rate: number; alerts: number }> {
+async function measureFilePipeline(realAlerts: RealAlert[], copies: number): Promise<{ rate: number; alerts: number }> {
   const work = mkdtempSync(join(tmpdir(), 'lightbridge-bench-files-'));
   const archive = join(work, 'night.tar');
-  await writeArchive(buffers, copies, archive);
+  await writeCopiesArchive(realAlerts, copies * realAlerts.length, archive);
 
   const summary = await classifyFiles({
     paths: [archive],
@@ -178,7 +126,8 @@ async function measureFilePipeline(buffers: Buffer[], copies: number): Promise<{
 
 async function main(): Promise<void> {
   if (sharedDataPath('alerts') === undefined) return;
-  const buffers = loadRealAlerts();
+  const realAlerts = loadRealAlerts();
+  const buffers = realAlerts.map((alert) => alert.bytes);
   const copies = Math.ceil(targetAlerts / buffers.length);
   const total = copies * buffers.length;
   const meanKb = buffers.reduce((sum, bytes) => sum + bytes.length, 0) / buffers.length / 1024;
@@ -204,7 +153,7 @@ async function main(): Promise<void> {
 
   if (!values['skip-file-pipeline']) {
     const pipeline: number[] = [];
-    for (let run = 0; run < runs; run += 1) pipeline.push((await measureFilePipeline(buffers, copies)).rate);
+    for (let run = 0; run < runs; run += 1) pipeline.push((await measureFilePipeline(realAlerts, copies)).rate);
     row('whole file pipeline (tar → files)', median(pipeline));
   }
 }

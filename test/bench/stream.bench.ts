@@ -20,15 +20,13 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import tar from 'tar-stream';
 import { Kafka, logLevel, type Admin, type Consumer } from 'kafkajs';
-import { createAvroType, decodeAlerts, decodeContainer, type DecodedContainer, encodeContainer } from '@lightbridge/alerts';
 import { classificationType } from '@lightbridge/pipeline';
 import { replayAlerts, type SentMessage } from '../../services/cli/src/replay/replay.ts';
 import { waitForLeaders } from '../../services/cli/src/replay/topic.ts';
-import { listAvroFiles } from '../../packages/alerts/test/helpers.ts';
+import { loadRealAlerts, writeCopiesArchive } from './real-alerts.ts';
 import { startKafka } from '../support/kafka.ts';
-import { REPOSITORY_ROOT, sharedDataPath, SHARED_DATA, ZTF_ALERT_FOLDERS } from '../support/shared-data.ts';
+import { REPOSITORY_ROOT, sharedDataPath } from '../support/shared-data.ts';
 
 const { values } = parseArgs({
   options: {
@@ -132,63 +130,6 @@ function percentile(sorted: Float64Array, fraction: number): number {
 }
 
 // --- Input ----------------------------------------------------------------------------------
-
-/** Decodes the real ZTF alert files that decode, each candid once, keeping their writer schema. */
-function loadRealContainers(): DecodedContainer[] {
-  const containers: DecodedContainer[] = [];
-  const candids = new Set<string>();
-  for (const folder of ZTF_ALERT_FOLDERS) {
-    for (const file of listAvroFiles(join(SHARED_DATA, folder))) {
-      const bytes = readFileSync(file);
-      let candid: string;
-      try {
-        candid = decodeAlerts(bytes)[0]!.candid;
-      } catch {
-        continue; // Not a ZTF alert (the DECam packet); the benchmark uses decodable alerts only.
-      }
-      if (candids.has(candid)) continue;
-      candids.add(candid);
-      containers.push(decodeContainer(bytes));
-    }
-  }
-  return containers;
-}
-
-/**
- * Writes `count` real-sized alerts as a tar archive of Avro files, the form of ZTF's nightly
- * archives: repetition `copy` of each real alert gets objectId `<objectId>_<copy>` and candid +
- * copy × 10^13, re-encoded with the original writer schema, so every alert is a distinct alert of
- * a distinct object. Built before any measurement, because encoding costs about as much CPU as
- * producing, and the 2-core machine also runs the broker and the system under test.
- */
-async function writeAlertArchive(containers: DecodedContainer[], count: number, path: string): Promise<void> {
-  // encodeContainer parses the schema on each call unless given the type, which costs more than the encoding.
-  const types = containers.map((container) => createAvroType(container.schema));
-  const pack = tar.pack();
-  const file = createWriteStream(path);
-  pack.pipe(file);
-
-  let written = 0;
-  for (let copy = 0; written < count; copy += 1) {
-    for (const [index, container] of containers.entries()) {
-      if (written === count) break;
-      const record = container.records[0] as Record<string, any>;
-      const candid = (record.candid ?? record.candidate.candid) + BigInt(copy) * 10_000_000_000_000n;
-      const renamed = {
-        ...record,
-        objectId: copy === 0 ? record.objectId : `${record.objectId}_${copy}`,
-        candidate: { ...record.candidate, candid },
-        ...('candid' in record ? { candid } : {}),
-      };
-      const bytes = encodeContainer(container.schema, [renamed], 'null', types[index]);
-      pack.entry({ name: `${candid}.avro`, size: bytes.length }, bytes);
-      written += 1;
-      if (file.writableNeedDrain) await once(file, 'drain');
-    }
-  }
-  pack.finalize();
-  await once(file, 'finish');
-}
 
 // --- Systems under test -----------------------------------------------------------------------
 
@@ -532,14 +473,14 @@ function printTable(results: Measurement[][]): void {
 async function main(): Promise<void> {
   if (sharedDataPath('alerts') === undefined) return;
   const startedAt = performance.now();
-  const containers = loadRealContainers();
-  const meanKb = containers.reduce((sum, container) => sum + encodeContainer(container.schema, container.records).length, 0) / containers.length / 1024;
+  const realAlerts = loadRealAlerts();
+  const meanKb = realAlerts.reduce((sum, alert) => sum + alert.bytes.length, 0) / realAlerts.length / 1024;
   console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node.js ${process.version}`);
-  console.log(`input: ${totalAlerts} alerts re-encoded from ${containers.length} real ZTF alerts (mean ${meanKb.toFixed(1)} KB), ${PARTITIONS} partitions; ${runs} run(s), medians`);
+  console.log(`input: ${totalAlerts} alerts re-encoded from ${realAlerts.length} real ZTF alerts (mean ${meanKb.toFixed(1)} KB), ${PARTITIONS} partitions; ${runs} run(s), medians`);
 
   const work = mkdtempSync(join(tmpdir(), 'lightbridge-bench-stream-'));
   const archive = join(work, 'alerts.tar');
-  await writeAlertArchive(containers, totalAlerts, archive);
+  await writeCopiesArchive(realAlerts, totalAlerts, archive);
   console.log(`archive of ${totalAlerts} alerts written in ${((performance.now() - startedAt) / 1000).toFixed(0)} s`);
 
   const systems: SystemName[] = values['skip-serve'] ? ['forward'] : ['forward', 'serve'];
