@@ -57,7 +57,7 @@ def object_bootstrap(
     """Return 95% percentile intervals of each method's metrics and of the difference augmentation − source-only.
 
     Each resample draws objects with replacement and takes all rows of each drawn object, so an
-    object's epochs stay together; both methods are scored on the same resample (paired).
+    object's epochs stay together. Both methods are scored on the same resample (paired).
     """
     groups: dict[str, list[int]] = {}
     for i, object_id in enumerate(object_ids):
@@ -149,10 +149,10 @@ def faint_shift_experiment(
     }
 
 
-def score_onnx(model_dir_manifest: dict, model_bytes: bytes, rows: np.ndarray) -> np.ndarray:
+def score_onnx(manifest: dict, model_bytes: bytes, rows: np.ndarray) -> np.ndarray:
     """Score float32 rows (the manifest's feature order) with onnxruntime on CPU."""
     session = onnxruntime.InferenceSession(model_bytes, providers=["CPUExecutionProvider"])
-    onnx = model_dir_manifest["onnx"]
+    onnx = manifest["onnx"]
     (probabilities,) = session.run([onnx["probabilities"]], {onnx["input"]: rows.astype(np.float32)})
     return probabilities
 

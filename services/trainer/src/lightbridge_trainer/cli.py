@@ -47,6 +47,9 @@ def _parser() -> argparse.ArgumentParser:
         "--out", required=True, type=Path, help="model folder, models/<survey-dataset>/<version>; its name is the version"
     )
     train_parser.add_argument("--method", choices=METHODS, default=defaults.method, help="training method")
+    train_parser.add_argument(
+        "--augmented", type=Path, help="feature table of augmented copies (ID_aug0, ...); required by --method augmentation"
+    )
     train_parser.add_argument("--survey", default=defaults.survey, help="survey the model classifies (default ztf)")
     train_parser.add_argument("--seed", type=int, default=defaults.seed, help="seed of the split and of LightGBM")
     train_parser.add_argument(
@@ -71,6 +74,7 @@ def _train(args: argparse.Namespace, argv: list[str]) -> int:
     started = time.perf_counter()
     try:
         table = read_feature_table(args.features)
+        augmented = read_feature_table(args.augmented) if args.augmented is not None else None
     except FeatureTableError as error:
         log(f"error: {error}")
         return 1
@@ -84,7 +88,11 @@ def _train(args: argparse.Namespace, argv: list[str]) -> int:
         num_leaves=args.num_leaves,
     )
     regenerate = args.regenerate or shlex.join(["python", "-m", "lightbridge_trainer", *argv])
-    manifest = train(table, args.out, config, regenerate)
+    try:
+        manifest = train(table, args.out, config, regenerate, augmented)
+    except ValueError as error:
+        log(f"error: {error}")
+        return 1
 
     if args.set_current:
         (args.out.parent / CURRENT_FILE).write_text(f"{args.out.name}\n")

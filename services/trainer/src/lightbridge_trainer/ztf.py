@@ -41,8 +41,8 @@ MICROJANSKY_ZERO_POINT = 23.9
 # stand-in experiment.
 FAINT_SPLIT_MAG = 18.0
 
-# Light curves longer than this are thinned evenly before the Gaussian-process fit, whose cost
-# grows with the cube of the point count; the brightest point is always kept.
+# Light curves longer than this are thinned evenly before the Gaussian-process fit, because the fit
+# cost grows with the cube of the point count. The brightest point is always kept.
 MAX_FIT_POINTS = 250
 
 # Flags of records that the quality gate marks as not astrophysical transients. Objects with only
@@ -95,7 +95,7 @@ def read_bts_light_curves(folder: Path, objects: dict[str, BtsObject]) -> list[L
         for row in csv.DictReader(file):
             band = BTS_BAND_NAMES.get(row["band"].strip())
             if band is None:
-                raise ValueError(f"photometry.csv.gz: band {row['band']!r} of {row['ztfid']} is not g or R")
+                raise ValueError(f"photometry.csv.gz: band {row['band']!r} of {row['ztfid']} is invalid; expected g or R")
             mag, mag_err = float(row["mag"]), float(row["magerr"])
             flux = 10 ** (-0.4 * (mag - MICROJANSKY_ZERO_POINT))
             points.setdefault(row["ztfid"].strip(), []).append((float(row["mjd"]), band, flux, flux * mag_err * math.log(10) / 2.5))
