@@ -95,7 +95,8 @@ describeData('serve model reload', () => {
 
     const versionsOf = (group: typeof first) =>
       new Set(group.map((file) => byCandid.get(file.candid!)?.modelVersion).filter((version) => version !== null));
-    expect(versionsOf(first)).toEqual(new Set(['v1']));
+    const shippedVersion = JSON.parse(readFileSync(join(resolveModelFolder(DEFAULT_MODEL_FOLDER), 'manifest.json'), 'utf8')).modelVersion;
+    expect(versionsOf(first)).toEqual(new Set([shippedVersion]));
     expect(versionsOf(second)).toEqual(new Set(['v2-reloaded']));
     expect(all.length).toBe(first.length + second.length);
     expect(await counterValue(service.metrics.modelReloads)).toBe(1);

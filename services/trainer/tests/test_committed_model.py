@@ -21,7 +21,7 @@ def committed() -> tuple[Path, dict]:
 def test_committed_manifest_fields(committed: tuple[Path, dict]) -> None:
     folder, manifest = committed
 
-    assert manifest["modelVersion"] == folder.name
+    assert manifest["modelVersion"] == f"{folder.parent.name}/{folder.name}"
     assert manifest["survey"] == "ztf"
     assert manifest["method"] == "source-only"
     assert manifest["classes"] == ["Ia", "II", "Ibc", "SLSN", "other"]

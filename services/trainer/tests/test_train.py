@@ -32,7 +32,7 @@ def test_train_writes_model_and_manifest(trained: tuple[Path, dict]) -> None:
 def test_manifest_fields(trained: tuple[Path, dict], feature_table: Path) -> None:
     _, manifest = trained
 
-    assert manifest["modelVersion"] == "test-v1"
+    assert manifest["modelVersion"] == "models/test-v1"
     assert manifest["survey"] == "ztf"
     assert manifest["method"] == "source-only"
     assert manifest["featureVersion"] == FEATURE_VERSION

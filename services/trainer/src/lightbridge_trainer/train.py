@@ -93,7 +93,9 @@ def train(
     y_train = np.array([classes.index(label) for label in labels_train])
     model = fit_classifier(x_train, y_train, balanced_weights(labels_train, classes), config)
 
-    version = out_dir.name
+    # The model family and version folder, e.g. ztf-bts/v1: records carry only this, so it must
+    # tell models of different families apart.
+    version = f"{out_dir.parent.name}/{out_dir.name}"
     proto = to_onnx(
         float32_exact_booster(model),
         len(features),
