@@ -57,6 +57,8 @@ interface RestorePlan {
   store: PartitionStore;
   /** First offset to read. */
   start: number;
+  /** Next offset to read: `start` until records arrive, then one past the last one applied. */
+  next?: number;
   /** High watermark when the restore started; records from here on are not needed. */
   end: number;
   mode: RestoreResult['mode'];
@@ -126,12 +128,20 @@ async function readChangelog(options: RestoreOptions, plans: RestorePlan[]): Pro
       consumer.on(consumer.events.CRASH, ({ payload }) => {
         if (!payload.restart) reject(payload.error);
       });
+      // Seek on every join, not once after run(): a fresh broker makes the first join fail with
+      // "coordinator is loading" and kafkajs restarts the consumer, which forgets earlier seeks.
+      consumer.on(consumer.events.GROUP_JOIN, () => {
+        for (const plan of plans) {
+          if (!remaining.has(plan.partition)) continue;
+          consumer.seek({ topic: options.changelogTopic, partition: plan.partition, offset: String(plan.next ?? plan.start) });
+        }
+      });
 
       consumer
         .run({
           autoCommit: false,
           eachBatchAutoResolve: false,
-          eachBatch: async ({ batch, pause }) => {
+          eachBatch: async ({ batch, pause, resolveOffset }) => {
             const plan = byPartition.get(batch.partition);
             if (plan === undefined || !remaining.has(batch.partition)) {
               pause();
@@ -139,6 +149,9 @@ async function readChangelog(options: RestoreOptions, plans: RestorePlan[]): Pro
             }
 
             applyRecords(plan, batch.messages, options.log);
+            // Without this, kafkajs fetches the same first batch again and again when the range to
+            // restore is larger than one fetch (1 MB per partition by default), so the restore hangs.
+            resolveOffset(batch.lastOffset());
             // TODO: finish on the consumer position once the changelog is written in transactions.
             // Its last offset can then be a commit marker, and kafkajs 2.2.4 skips eachBatch for those.
             if (Number(batch.lastOffset()) >= plan.end - 1) {
@@ -147,9 +160,6 @@ async function readChangelog(options: RestoreOptions, plans: RestorePlan[]): Pro
               if (remaining.size === 0) resolve();
             }
           },
-        })
-        .then(() => {
-          for (const plan of plans) consumer.seek({ topic: options.changelogTopic, partition: plan.partition, offset: String(plan.start) });
         })
         .catch(reject);
     });
@@ -183,5 +193,8 @@ function applyRecords(plan: RestorePlan, messages: ReadonlyArray<{ offset: strin
     }
   }
 
-  if (lastOffset >= 0) plan.store.apply(latest.values(), lastOffset);
+  if (lastOffset >= 0) {
+    plan.store.apply(latest.values(), lastOffset);
+    plan.next = lastOffset + 1;
+  }
 }
