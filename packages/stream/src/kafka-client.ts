@@ -39,11 +39,30 @@ export function kafkaClientConfig(config: StreamConfig): KafkaConfig {
   return settings;
 }
 
-/** Forwards kafkajs log entries to pino at the matching level. */
+/**
+ * Group-coordination conditions that kafkajs logs as errors although it retries them and they are
+ * part of normal operation (a broker starting, a rebalance). They are logged as warnings, so that
+ * alerting on error lines does not page on every rebalance.
+ */
+const ROUTINE_ERRORS = [
+  'coordinator is loading',
+  'group coordinator is not available',
+  'group is rebalancing',
+  'Restarting the consumer',
+  'not the correct coordinator',
+];
+
+function isRoutine(entry: LogEntry): boolean {
+  const text = `${entry.log.message} ${String(entry.log.error ?? '')}`;
+  return ROUTINE_ERRORS.some((fragment) => text.includes(fragment));
+}
+
+/** Forwards kafkajs log entries to pino at the matching level, routine retries as warnings. */
 function writeKafkaLog(entry: LogEntry): void {
   const { message, ...fields } = entry.log;
   const details = { namespace: entry.namespace, ...fields };
-  if (entry.level === logLevel.ERROR) kafkaLog.error(details, message);
+  if (entry.level === logLevel.ERROR && isRoutine(entry)) kafkaLog.warn(details, message);
+  else if (entry.level === logLevel.ERROR) kafkaLog.error(details, message);
   else if (entry.level === logLevel.WARN) kafkaLog.warn(details, message);
   else if (entry.level === logLevel.INFO) kafkaLog.info(details, message);
   else kafkaLog.debug(details, message);
