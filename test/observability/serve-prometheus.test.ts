@@ -125,6 +125,9 @@ describe.runIf(runnable)('serve scraped by Prometheus', () => {
     const repeats = files.length - undecodable - distinctCandids(files).size;
     const duplicates = await prometheus!.waitFor('sum(lightbridge_duplicate_alerts_total)', (samples) => single(samples) >= repeats, queryTimeoutMs);
     expect(single(duplicates)).toBe(repeats);
+
+    const ready = await prometheus!.waitFor('lightbridge_ready', (samples) => single(samples) === 1, queryTimeoutMs);
+    expect(single(ready)).toBe(1);
   }, testTimeoutMs);
 
   it('counts alerts consumed and classes', async () => {

@@ -132,6 +132,12 @@ export class StreamService {
     return this.telemetry?.url;
   }
 
+  /** Sets lightbridge_ready from the checks, so that Prometheus can alert on a stuck instance. */
+  private readonly readyTimer = setInterval(() => {
+    const ready = !this.stopping && Object.values(this.checks()).every(Boolean);
+    this.metrics.ready.set(ready ? 1 : 0);
+  }, 1_000).unref();
+
   /** Returns the checks behind /readyz; the service is ready when every one is true. */
   checks(): ServeChecks {
     const states = [...this.partitions.values()];
@@ -260,6 +266,7 @@ export class StreamService {
     for (const [partition, store] of this.idleStores) await this.closeStore(partition, store);
     await this.admin.disconnect();
     this.modelWatcher?.close();
+    clearInterval(this.readyTimer);
     await this.model?.close();
     this.repeats.close();
     await this.closeTelemetry();

@@ -177,6 +177,12 @@ export const METRICS = {
     labelNames: [],
     buckets: RESTORE_BUCKETS,
   },
+  ready: {
+    name: 'lightbridge_ready',
+    type: 'gauge',
+    help: '1 while every readiness check of /readyz passes (connected, partitions assigned, model loaded, state restored), else 0; updated every second.',
+    labelNames: [],
+  },
   restoredObjects: {
     name: 'lightbridge_state_restored_objects_total',
     type: 'counter',
