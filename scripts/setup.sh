@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Installs everything lightbridge needs on a fresh machine with Node.js 20+, Python 3.11 and,
-# for the Kafka tests, Java 17 and Maven: pnpm and the workspace's packages, the trainer's
-# Python environment, the Kafka broker's jars and, for the monitoring tests, Debian's Prometheus
-# (which needs root for apt-get). Safe to run again; finished steps are quick.
+# Installs everything lightbridge needs on a fresh machine with Node.js 20+ and Python 3.11 (and
+# Java 17 and Maven for the Kafka tests). It installs pnpm and the workspace's packages, the
+# trainer's Python environment, the Kafka broker's jars and, for the monitoring tests, Debian's
+# Prometheus, which needs root for apt-get. Safe to run again; finished steps are quick.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -43,7 +43,7 @@ export function loadRealAlerts(): RealAlert[] {
 /**
  * Writes `count` alerts as a tar archive of Avro files, the form of ZTF's nightly archives. Copy
  * number `copy` of each real alert gets objectId `<objectId>_<copy>` and candid + copy × 10^13,
- * re-encoded with its original writer schema; copy 0 keeps the real ids.
+ * and is re-encoded with its original writer schema. Copy 0 keeps the real ids.
  */
 export async function writeCopiesArchive(alerts: readonly RealAlert[], count: number, path: string): Promise<void> {
   // encodeContainer parses the schema on each call unless given the type, which costs more than encoding.

@@ -16,7 +16,7 @@ import { alertMessage, createTopic, decodeOutput, produce, readAlertFiles, readT
 const alertsRoot = sharedDataPath('alerts');
 const describeData = alertsRoot === undefined ? describe.skip : describe;
 
-/** A model folder whose CURRENT names v1, a copy of the shipped model. */
+/** Creates a model folder whose CURRENT names v1, a copy of the shipped model. */
 function modelFolder(): string {
   const folder = mkdtempSync(join(tmpdir(), 'lightbridge-reload-'));
   cpSync(resolveModelFolder(DEFAULT_MODEL_FOLDER), join(folder, 'v1'), { recursive: true });

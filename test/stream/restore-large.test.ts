@@ -13,7 +13,7 @@ import { componentLogger } from '@lightbridge/telemetry';
 import { startKafka, type KafkaHandle } from '../support/kafka.ts';
 import { createTopic, produce, testClient } from './support.ts';
 
-/** A light curve of `points` detections: about 150 bytes per point once encoded. */
+/** Builds a light curve of `points` detections, about 150 bytes per point once encoded. */
 function lightCurve(index: number, points: number): LightCurve {
   const curve = emptyLightCurve('ztf', `ZTF26test${String(index).padStart(5, '0')}`);
   for (let i = 0; i < points; i += 1) {

@@ -76,7 +76,7 @@ function compareKnownSince(a: KnownPoint<object>, b: KnownPoint<object>): number
   const aMjd = a.knownSinceMjd ?? Number.NEGATIVE_INFINITY;
   const bMjd = b.knownSinceMjd ?? Number.NEGATIVE_INFINITY;
   if (aMjd !== bMjd) return aMjd < bMjd ? -1 : 1;
-  return compareIds(a.knownSinceCandid ?? '', b.knownSinceCandid ?? '');
+  return compareCandids(a.knownSinceCandid ?? '', b.knownSinceCandid ?? '');
 }
 
 /**
@@ -103,14 +103,14 @@ function knownBy<T>(points: KnownPoint<T>[], limit: KnownPoint<object>): KnownPo
 function mergeIds(ids: readonly string[], id: string): string[] {
   if (ids.includes(id)) return ids.slice();
   const merged = [...ids, id];
-  merged.sort(compareIds);
+  merged.sort(compareCandids);
   return merged;
 }
 
-/** Orders decimal id strings numerically (shorter is smaller), without BigInt parsing. */
-function compareIds(a: string, b: string): number {
+/** Orders decimal id strings such as candids numerically (shorter is smaller), without BigInt parsing. */
+export function compareCandids(a: string, b: string): number {
   if (a.length !== b.length) return a.length - b.length;
-  return a < b ? -1 : a > b ? 1 : 0;
+  return compareStrings(a, b);
 }
 
 function detectionKey(point: Detection): string {
@@ -125,19 +125,22 @@ function timeBandKey(point: NonDetection | ForcedPhotometry): string {
 function compareNumbers(a: number, b: number): number {
   const aNaN = Number.isNaN(a);
   const bNaN = Number.isNaN(b);
-  if (aNaN || bNaN) return aNaN === bNaN ? 0 : aNaN ? -1 : 1;
-  return a < b ? -1 : a > b ? 1 : 0;
+  if (aNaN && bNaN) return 0;
+  if (aNaN) return -1;
+  if (bNaN) return 1;
+  return Math.sign(a - b);
 }
 
 function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
 }
 
 function compareDetections(a: Detection, b: Detection): number {
   return (
     compareNumbers(a.mjd, b.mjd) ||
     compareStrings(a.band, b.band) ||
-    compareIds(a.sourceId, b.sourceId) ||
+    compareCandids(a.sourceId, b.sourceId) ||
     compareNumbers(a.flux, b.flux) ||
     compareNumbers(a.fluxErr, b.fluxErr) ||
     compareNumbers(a.mag, b.mag) ||

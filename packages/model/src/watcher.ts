@@ -24,7 +24,7 @@ export interface ModelWatcherOptions {
  * Watches a model folder and loads a new model when the folder it resolves to changes, for
  * example when CURRENT is rewritten to name a new version folder, or when manifest.json of a
  * version folder changes. A model is handed over only after it loaded completely and passed the
- * manifest and feature checks; a model that fails leaves the current one running.
+ * manifest and feature checks. A model that fails leaves the current one running.
  *
  * To publish a model safely, write its version folder completely, then replace CURRENT by
  * renaming a new file over it, so the watcher never sees a half-written model.

@@ -42,7 +42,7 @@ export function encodeClassification(record: ClassificationRecord): Buffer {
 
 /**
  * Formats a record as one JSON line, writing NaN (which JSON cannot represent) as null. Only the
- * features can be NaN, so only they are copied; a replacer function over the whole record would
+ * features can be NaN, so only they are copied. A replacer function over the whole record would
  * run for every key and costs several times more.
  */
 export function toJsonLine(record: ClassificationRecord): string {

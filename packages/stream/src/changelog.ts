@@ -129,7 +129,7 @@ async function readChangelog(options: RestoreOptions, plans: RestorePlan[]): Pro
         if (!payload.restart) reject(payload.error);
       });
       // Seek on every join, not once after run(): a fresh broker makes the first join fail with
-      // "coordinator is loading" and kafkajs restarts the consumer, which forgets earlier seeks.
+      // "coordinator is loading" and kafkajs restarts the consumer, which drops earlier seeks.
       consumer.on(consumer.events.GROUP_JOIN, () => {
         for (const plan of plans) {
           if (!remaining.has(plan.partition)) continue;

@@ -40,8 +40,8 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`lightbridge ${name}: ${error.message}\n\n${module.command.usage}`);
       return 2;
     }
-    // Errors that reach here stop the command: say what failed in one line, with the stack only
-    // when debugging, so an operator sees the cause (missing model, bad configuration) first.
+    // Errors that reach here stop the command. They are printed in one line, with the stack only
+    // when debugging, so an operator reads the cause (missing model, bad configuration) first.
     const failure = error instanceof Error ? error : new Error(String(error));
     process.stderr.write(`lightbridge ${name}: ${failure.message}\n`);
     if (process.env.LIGHTBRIDGE_LOG_LEVEL === 'debug') process.stderr.write(`${failure.stack}\n`);

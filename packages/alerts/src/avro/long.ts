@@ -14,5 +14,5 @@ export const bigIntLongType = avro.types.LongType.__with({
   fromJSON: (value: number | string | bigint) => BigInt(value),
   toJSON: (value: bigint) => Number(value),
   isValid: (value: unknown) => typeof value === 'bigint',
-  compare: (a: bigint, b: bigint) => (a === b ? 0 : a < b ? -1 : 1),
+  compare: (a: bigint, b: bigint) => Number(a > b) - Number(a < b),
 });

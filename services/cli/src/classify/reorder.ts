@@ -1,4 +1,5 @@
 import type { Alert } from '@lightbridge/alerts';
+import { compareCandids } from '@lightbridge/lightcurve';
 
 /** An alert waiting in the reorder buffer, with the file or archive member it came from. */
 export interface PendingAlert {
@@ -73,9 +74,6 @@ export class ReorderBuffer {
 }
 
 function comparePending(a: PendingAlert, b: PendingAlert): number {
-  if (a.alert.mjd !== b.alert.mjd) return a.alert.mjd < b.alert.mjd ? -1 : 1;
-  const x = a.alert.candid;
-  const y = b.alert.candid;
-  if (x.length !== y.length) return x.length - y.length;
-  return x < y ? -1 : x > y ? 1 : 0;
+  if (a.alert.mjd !== b.alert.mjd) return Math.sign(a.alert.mjd - b.alert.mjd);
+  return compareCandids(a.alert.candid, b.alert.candid);
 }
